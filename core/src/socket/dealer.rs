@@ -1,0 +1,51 @@
+//! ZMQ_DEALER: round robin out, fair-queue in, blocks in the mute state.
+
+use super::{refuse, Behaviour, Core};
+use crate::error::SendError;
+use crate::strategy::{FairQueue, LoadBalance};
+use crate::{Error, Multipart, PipeId};
+
+/// DEALER = fair-queue + load-balance, no envelope handling.
+#[derive(Debug, Default)]
+pub(crate) struct Dealer {
+    fq: FairQueue,
+    lb: LoadBalance,
+}
+
+impl Behaviour for Dealer {
+    fn attach(&mut self, _core: &mut Core, id: PipeId) -> Result<(), Error> {
+        self.fq.attach(id);
+        self.lb.attach(id);
+        Ok(())
+    }
+
+    fn detach(&mut self, _core: &mut Core, id: PipeId) {
+        self.lb.detach(id);
+    }
+
+    fn reap(&mut self, _core: &mut Core, id: PipeId) {
+        self.fq.detach(id);
+    }
+
+    fn send(&mut self, core: &mut Core, msg: Multipart) -> Result<(), SendError> {
+        match self.lb.send(&mut core.pipes, msg) {
+            Ok(_) => Ok(()),
+            Err(msg) => refuse(Error::Again, msg),
+        }
+    }
+
+    fn recv(&mut self, core: &mut Core) -> Result<Multipart, Error> {
+        self.fq
+            .recv(&mut core.pipes)
+            .map(|(_, m)| m)
+            .ok_or(Error::Again)
+    }
+
+    fn can_send(&self, core: &Core) -> bool {
+        self.lb.has_out(&core.pipes)
+    }
+
+    fn can_recv(&self, core: &Core) -> bool {
+        self.fq.has_in(&core.pipes)
+    }
+}

@@ -1,0 +1,59 @@
+//! ZMQ_PAIR: exactly one peer; blocks in the mute state or with no peer.
+
+use super::{refuse, Behaviour, Core};
+use crate::error::SendError;
+use crate::{Error, Multipart, PipeId};
+
+/// PAIR: one pipe, no routing.
+#[derive(Debug, Default)]
+pub(crate) struct Pair {
+    /// The one peer. A second peer is refused while this one is attached.
+    peer: Option<PipeId>,
+}
+
+impl Behaviour for Pair {
+    fn attach(&mut self, _core: &mut Core, id: PipeId) -> Result<(), Error> {
+        if self.peer.is_some() {
+            return Err(Error::Invalid);
+        }
+        self.peer = Some(id);
+        Ok(())
+    }
+
+    fn detach(&mut self, _core: &mut Core, _id: PipeId) {}
+
+    fn reap(&mut self, _core: &mut Core, id: PipeId) {
+        if self.peer == Some(id) {
+            self.peer = None;
+        }
+    }
+
+    fn send(&mut self, core: &mut Core, msg: Multipart) -> Result<(), SendError> {
+        match self.peer.and_then(|id| core.pipes.get_mut(id)) {
+            Some(p) if p.is_writable() => {
+                p.write(msg);
+                Ok(())
+            }
+            _ => refuse(Error::Again, msg),
+        }
+    }
+
+    fn recv(&mut self, core: &mut Core) -> Result<Multipart, Error> {
+        self.peer
+            .and_then(|id| core.pipes.get_mut(id))
+            .and_then(|p| p.read())
+            .ok_or(Error::Again)
+    }
+
+    fn can_send(&self, core: &Core) -> bool {
+        self.peer
+            .and_then(|id| core.pipes.get(id))
+            .is_some_and(|p| p.is_writable())
+    }
+
+    fn can_recv(&self, core: &Core) -> bool {
+        self.peer
+            .and_then(|id| core.pipes.get(id))
+            .is_some_and(|p| p.has_inbound())
+    }
+}

@@ -1,0 +1,44 @@
+//! ZMQ_PULL: fair-queues from upstream nodes.
+
+use super::{refuse, Behaviour, Core};
+use crate::error::SendError;
+use crate::strategy::FairQueue;
+use crate::{Error, Multipart, PipeId};
+
+/// PULL = fair-queue, no send.
+#[derive(Debug, Default)]
+pub(crate) struct Pull {
+    fq: FairQueue,
+}
+
+impl Behaviour for Pull {
+    fn attach(&mut self, _core: &mut Core, id: PipeId) -> Result<(), Error> {
+        self.fq.attach(id);
+        Ok(())
+    }
+
+    fn detach(&mut self, _core: &mut Core, _id: PipeId) {}
+
+    fn reap(&mut self, _core: &mut Core, id: PipeId) {
+        self.fq.detach(id);
+    }
+
+    fn send(&mut self, _core: &mut Core, msg: Multipart) -> Result<(), SendError> {
+        refuse(Error::NotSupported, msg)
+    }
+
+    fn recv(&mut self, core: &mut Core) -> Result<Multipart, Error> {
+        self.fq
+            .recv(&mut core.pipes)
+            .map(|(_, m)| m)
+            .ok_or(Error::Again)
+    }
+
+    fn can_send(&self, _core: &Core) -> bool {
+        false
+    }
+
+    fn can_recv(&self, core: &Core) -> bool {
+        self.fq.has_in(&core.pipes)
+    }
+}

@@ -1,0 +1,130 @@
+//! ZMQ_ROUTER: prefixes each received message with its sender's identity and
+//! routes each sent message by its first frame.
+
+use super::{refuse, Behaviour, Core};
+use crate::error::SendError;
+use crate::strategy::FairQueue;
+use crate::{Error, Multipart, PipeId};
+use bytes::{BufMut, Bytes, BytesMut};
+use std::collections::HashMap;
+
+/// ROUTER = fair-queue + an identity table.
+#[derive(Debug, Default)]
+pub(crate) struct Router {
+    fq: FairQueue,
+    /// Identity → pipe, for every attached peer that is not gone.
+    /// Invariant: holds exactly the open pipes, each under its routing id.
+    peers: HashMap<Bytes, PipeId>,
+    /// The next generated identity; like libzmq's, 5 bytes: a zero byte (so
+    /// it cannot collide with an application-chosen identity, which may not
+    /// start with zero) and a big-endian counter.
+    next_generated: u32,
+}
+
+impl Router {
+    fn generate_id(&mut self) -> Bytes {
+        loop {
+            self.next_generated = self.next_generated.wrapping_add(1);
+            let mut id = BytesMut::with_capacity(5);
+            id.put_u8(0);
+            id.put_u32(self.next_generated);
+            let id = id.freeze();
+            if !self.peers.contains_key(&id) {
+                return id;
+            }
+        }
+    }
+}
+
+impl Behaviour for Router {
+    fn attach(&mut self, core: &mut Core, id: PipeId) -> Result<(), Error> {
+        let announced = core
+            .pipes
+            .get(id)
+            .expect("attached")
+            .peer()
+            .identity
+            .clone();
+        let routing_id = if announced.is_empty() {
+            self.generate_id()
+        } else if self.peers.contains_key(&announced) {
+            // libzmq's default (no ROUTER_HANDOVER): the newcomer is refused.
+            return Err(Error::Invalid);
+        } else {
+            announced
+        };
+        core.pipes
+            .get_mut(id)
+            .expect("attached")
+            .set_routing_id(routing_id.clone());
+        self.peers.insert(routing_id, id);
+        self.fq.attach(id);
+        Ok(())
+    }
+
+    fn detach(&mut self, core: &mut Core, id: PipeId) {
+        if let Some(p) = core.pipes.get(id) {
+            if self.peers.get(p.routing_id()) == Some(&id) {
+                self.peers.remove(p.routing_id());
+            }
+        }
+    }
+
+    fn reap(&mut self, _core: &mut Core, id: PipeId) {
+        self.fq.detach(id);
+    }
+
+    fn send(&mut self, core: &mut Core, mut msg: Multipart) -> Result<(), SendError> {
+        let mandatory = core.options.router_mandatory;
+        let target = msg.first().and_then(|f| self.peers.get(f.bytes())).copied();
+        let Some(id) = target else {
+            if mandatory {
+                return refuse(Error::HostUnreachable, msg);
+            }
+            // "If the peer does not exist anymore the message shall be
+            // silently discarded."
+            core.stats.drops_unroutable += 1;
+            return Ok(());
+        };
+        let pipe = core.pipes.get_mut(id).expect("peers holds live pipes");
+        if !pipe.is_writable() {
+            if mandatory {
+                return refuse(Error::Again, msg);
+            }
+            // "any messages routed to a peer for which the individual high
+            // water mark has been reached shall also be dropped."
+            pipe.count_hwm_drop();
+            core.stats.drops_hwm += 1;
+            return Ok(());
+        }
+        msg.pop_front();
+        if msg.is_empty() {
+            // An identity with nothing after it: nothing to deliver.
+            return Ok(());
+        }
+        pipe.write(msg);
+        Ok(())
+    }
+
+    fn recv(&mut self, core: &mut Core) -> Result<Multipart, Error> {
+        let (id, mut msg) = self.fq.recv(&mut core.pipes).ok_or(Error::Again)?;
+        let routing_id = core
+            .pipes
+            .get(id)
+            .expect("fq holds live pipes")
+            .routing_id();
+        msg.push_front(routing_id.clone());
+        Ok(msg)
+    }
+
+    fn can_send(&self, core: &Core) -> bool {
+        // libzmq reports a ROUTER writable when any peer can take a message.
+        self.peers
+            .values()
+            .any(|id| core.pipes.get(*id).is_some_and(|p| p.is_writable()))
+    }
+
+    fn can_recv(&self, core: &Core) -> bool {
+        self.fq.has_in(&core.pipes)
+    }
+}
