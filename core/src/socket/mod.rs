@@ -76,6 +76,9 @@ pub(crate) trait Behaviour: Debug + Send {
     fn detach(&mut self, core: &mut Core, id: PipeId);
     /// A gone peer's pipe has been drained; forget it entirely.
     fn reap(&mut self, _core: &mut Core, _id: PipeId) {}
+    /// The pipe's peer reconnected (the pipe was kept): state that lived in
+    /// the old connection must be rebuilt.
+    fn hiccup(&mut self, _core: &mut Core, _id: PipeId) {}
     /// Routes one whole message.
     fn send(&mut self, core: &mut Core, msg: Multipart) -> Result<(), SendError>;
     /// Takes one whole message for the application.
@@ -262,6 +265,16 @@ impl Socket {
         self.behaviour.detach(&mut self.core, id);
         self.closing.push(id);
         self.reap_drained();
+    }
+
+    /// The peer behind `id` reconnected and the transport kept its pipe (a
+    /// connecting socket keeps what it queued across reconnects). SUB/XSUB
+    /// send their subscriptions again; PUB/XPUB forget the old connection's
+    /// subscriptions, which the new one will send afresh.
+    pub fn hiccup(&mut self, id: PipeId) {
+        if self.core.pipes.get(id).is_some() {
+            self.behaviour.hiccup(&mut self.core, id);
+        }
     }
 
     fn reap_drained(&mut self) {

@@ -24,6 +24,10 @@ impl Behaviour for Pub {
         self.0.detach(core, id)
     }
 
+    fn hiccup(&mut self, core: &mut Core, id: PipeId) {
+        self.0.hiccup(core, id)
+    }
+
     fn send(&mut self, core: &mut Core, msg: Multipart) -> Result<(), SendError> {
         self.0.send(core, msg)
     }

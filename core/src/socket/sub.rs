@@ -23,6 +23,10 @@ impl Behaviour for Sub {
         self.0.reap(core, id)
     }
 
+    fn hiccup(&mut self, core: &mut Core, id: PipeId) {
+        self.0.hiccup(core, id)
+    }
+
     fn send(&mut self, _core: &mut Core, msg: Multipart) -> Result<(), SendError> {
         // "The zmq_send() function is not implemented for this socket type."
         refuse(Error::NotSupported, msg)

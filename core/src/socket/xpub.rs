@@ -54,22 +54,32 @@ impl XPub {
     }
 }
 
+impl XPub {
+    /// A subscriber leaving (or reconnecting) takes its subscriptions with
+    /// it; the application hears of each topic nobody wants any more.
+    fn forget_subscriptions(&mut self, _core: &mut Core, id: PipeId) {
+        let (report, pending) = (self.report, &mut self.pending);
+        self.subscriptions.rm_pipe(id, |topic| {
+            if report {
+                pending.push_back(subscription_msg(CANCEL, topic));
+            }
+        });
+    }
+}
+
 impl Behaviour for XPub {
     fn attach(&mut self, _core: &mut Core, id: PipeId) -> Result<(), Error> {
         self.dist.attach(id);
         Ok(())
     }
 
-    fn detach(&mut self, _core: &mut Core, id: PipeId) {
+    fn detach(&mut self, core: &mut Core, id: PipeId) {
         self.dist.detach(id);
-        let (report, pending) = (self.report, &mut self.pending);
-        // A subscriber leaving takes its subscriptions with it; the
-        // application hears of each topic nobody wants any more.
-        self.subscriptions.rm_pipe(id, |topic| {
-            if report {
-                pending.push_back(subscription_msg(CANCEL, topic));
-            }
-        });
+        self.forget_subscriptions(core, id);
+    }
+
+    fn hiccup(&mut self, core: &mut Core, id: PipeId) {
+        self.forget_subscriptions(core, id);
     }
 
     fn send(&mut self, core: &mut Core, msg: Multipart) -> Result<(), SendError> {

@@ -38,7 +38,23 @@ impl XSub {
             }
             _ => true,
         };
-        if forward {
+        if !forward {
+            return;
+        }
+        if first
+            .first()
+            .is_some_and(|b| *b == SUBSCRIBE || *b == CANCEL)
+        {
+            // Subscriptions bypass the high-water mark: dropping one would
+            // silently lose (or never cancel) a topic for the whole session.
+            for id in self.dist.pipes() {
+                if let Some(p) = core.pipes.get_mut(*id) {
+                    if !p.is_closed() {
+                        p.write_forced(msg.clone());
+                    }
+                }
+            }
+        } else {
             let outcome = self.dist.send_to_all(&mut core.pipes, msg);
             core.stats.drops_hwm += outcome.dropped as u64;
         }
@@ -57,6 +73,16 @@ impl XSub {
         core.stats.drops_no_subscriber += dropped as u64;
     }
 
+    /// Sends every current subscription to one publisher (a new one, or one
+    /// that reconnected). These bypass the high-water mark: losing one would
+    /// silently lose a topic.
+    fn replay(&self, core: &mut Core, id: PipeId) {
+        if let Some(pipe) = core.pipes.get_mut(id) {
+            self.subscriptions
+                .for_each(|topic| pipe.write_forced(subscription_msg(SUBSCRIBE, topic)));
+        }
+    }
+
     fn matches(&self, msg: &Multipart) -> bool {
         self.subscriptions
             .check(msg.first().map(|f| &f[..]).unwrap_or_default())
@@ -67,12 +93,12 @@ impl Behaviour for XSub {
     fn attach(&mut self, core: &mut Core, id: PipeId) -> Result<(), Error> {
         self.fq.attach(id);
         self.dist.attach(id);
-        // A new publisher learns every current subscription. These bypass the
-        // high-water mark: losing one would silently lose a topic.
-        let pipe = core.pipes.get_mut(id).expect("attached");
-        self.subscriptions
-            .for_each(|topic| pipe.write_forced(subscription_msg(SUBSCRIBE, topic)));
+        self.replay(core, id);
         Ok(())
+    }
+
+    fn hiccup(&mut self, core: &mut Core, id: PipeId) {
+        self.replay(core, id);
     }
 
     fn detach(&mut self, _core: &mut Core, id: PipeId) {
