@@ -1,0 +1,169 @@
+//! Bookkeeping for the I/O thread: a generation-checked slab, the
+//! completion tokens, and the per-connection state.
+
+use crate::driver::OpId;
+use crate::engine::{Remote, TransportOptions};
+use crate::shared::SharedSocket;
+use bytes::Bytes;
+use ringmq_core::zmtp::Session;
+use ringmq_core::PipeId;
+use std::os::fd::OwnedFd;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// A slot index plus the slot's generation when it was handed out, so a
+/// completion that arrives after its connection was closed is recognised
+/// and ignored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct Key {
+    index: u32,
+    generation: u32,
+}
+
+/// A slab whose keys go stale when their slot is freed.
+pub(crate) struct Slab<T> {
+    slots: Vec<(u32, Option<T>)>,
+    free: Vec<u32>,
+}
+
+impl<T> Default for Slab<T> {
+    fn default() -> Self {
+        Slab {
+            slots: Vec::new(),
+            free: Vec::new(),
+        }
+    }
+}
+
+impl<T> Slab<T> {
+    pub(crate) fn insert(&mut self, v: T) -> Key {
+        let index = self.free.pop().unwrap_or_else(|| {
+            self.slots.push((0, None));
+            (self.slots.len() - 1) as u32
+        });
+        let slot = &mut self.slots[index as usize];
+        slot.1 = Some(v);
+        Key {
+            index,
+            generation: slot.0,
+        }
+    }
+
+    pub(crate) fn get(&self, k: Key) -> Option<&T> {
+        let (g, v) = self.slots.get(k.index as usize)?;
+        if *g == k.generation {
+            v.as_ref()
+        } else {
+            None
+        }
+    }
+
+    pub(crate) fn get_mut(&mut self, k: Key) -> Option<&mut T> {
+        let (g, v) = self.slots.get_mut(k.index as usize)?;
+        if *g == k.generation {
+            v.as_mut()
+        } else {
+            None
+        }
+    }
+
+    pub(crate) fn remove(&mut self, k: Key) -> Option<T> {
+        let (g, v) = self.slots.get_mut(k.index as usize)?;
+        if *g != k.generation {
+            return None;
+        }
+        let out = v.take()?;
+        // 24 bits of generation fit the token; wrapping is harmless because
+        // a slot is reused only after its old completions have long passed.
+        *g = (*g + 1) & 0x00ff_ffff;
+        self.free.push(k.index);
+        Some(out)
+    }
+}
+
+/// What a completion's `user` value refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Token {
+    Wake,
+    Listener(Key),
+    Conn(Key),
+}
+
+impl Token {
+    pub(crate) fn encode(self) -> u64 {
+        let (kind, k) = match self {
+            Token::Wake => return 1 << 56,
+            Token::Listener(k) => (2u64, k),
+            Token::Conn(k) => (3u64, k),
+        };
+        kind << 56 | (k.generation as u64) << 32 | k.index as u64
+    }
+
+    pub(crate) fn decode(v: u64) -> Option<Token> {
+        let k = Key {
+            index: v as u32,
+            generation: ((v >> 32) & 0x00ff_ffff) as u32,
+        };
+        match v >> 56 {
+            1 => Some(Token::Wake),
+            2 => Some(Token::Listener(k)),
+            3 => Some(Token::Conn(k)),
+            _ => None,
+        }
+    }
+}
+
+/// A bound endpoint accepting connections.
+pub(crate) struct Listener {
+    pub sock_id: u64,
+    pub fd: OwnedFd,
+    pub endpoint: String,
+    pub ipc_path: Option<PathBuf>,
+    pub opts: TransportOptions,
+    pub accept_op: Option<OpId>,
+}
+
+/// A connected endpoint: reconnects with backoff and keeps its pipe across
+/// reconnections, so what the application queued is sent once the peer is
+/// back (libzmq's behaviour for the connecting side).
+pub(crate) struct Connecter {
+    pub sock_id: u64,
+    pub remote: Remote,
+    pub endpoint: String,
+    pub opts: TransportOptions,
+    /// The current wait before the next attempt.
+    pub backoff: Duration,
+    pub conn: Option<Key>,
+    pub pipe: Option<PipeId>,
+}
+
+/// Where a connection came from.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Origin {
+    Accepted,
+    Connecter(Key),
+}
+
+/// One tcp or ipc connection.
+pub(crate) struct Conn {
+    pub sock: Arc<SharedSocket>,
+    pub fd: OwnedFd,
+    pub origin: Origin,
+    /// `None` until a connect completes.
+    pub session: Option<Session>,
+    pub pipe: Option<PipeId>,
+    /// The armed multishot recv. Invariant: at most one.
+    pub recv_op: Option<OpId>,
+    /// A cancel was requested for `recv_op` (backpressure or closing).
+    pub recv_cancelling: bool,
+    /// The buffer being written. Invariant: at most one send in flight per
+    /// connection, so bytes can never be reordered.
+    pub sending: Option<Bytes>,
+    /// Reading stopped because the socket's inbound queue is full.
+    pub paused: bool,
+    /// The socket is closing: flush, read nothing more, then close.
+    pub closing: bool,
+    /// The session timer currently in the heap.
+    pub timer_at: Option<Instant>,
+}

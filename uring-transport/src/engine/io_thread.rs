@@ -1,0 +1,913 @@
+//! The I/O thread's loop: one ring, its listeners and connections.
+//!
+//! Each turn: run queued commands, fire due timers, then one
+//! `submit_and_wait` whose timeout is the next timer, then handle every
+//! completion. Between the socket (behind its mutex) and a connection's ZMTP
+//! session, messages move in batches: all that fits in the session's output
+//! buffer is encoded under one lock, and written with one send.
+
+use super::conn::{Conn, Connecter, Key, Listener, Origin, Slab, Token};
+use super::{Cmd, IoShared, Remote, TransportOptions};
+use crate::driver::{Completion, CompletionResult, Driver, DriverConfig, SetupError};
+use crate::shared::SharedSocket;
+use ringmq_core::pipe::PeerMeta;
+use ringmq_core::zmtp::{Event, Session, SessionConfig};
+use ringmq_core::Error;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::SyncSender;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Encode messages into a session until this many bytes wait to be written.
+/// One send then carries them all: the coalescing that saves a syscall per
+/// message. (A measurement in the perf suite will tune it.)
+const OUT_BATCH: usize = 256 * 1024;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Timer {
+    Reconnect(Key),
+    Session(Key),
+    Linger(u64),
+}
+
+struct SockEntry {
+    sock: Arc<SharedSocket>,
+    listeners: Vec<Key>,
+    conns: Vec<Key>,
+    connecters: Vec<Key>,
+    /// `Some(deadline)` once the application closed the socket; the inner
+    /// `None` lingers without limit.
+    closing: Option<Option<Instant>>,
+}
+
+/// What a completion asks for, once the driver is free to be used again.
+enum Done {
+    Wake,
+    Accepted(Key, OwnedFd),
+    AcceptEnded(Key),
+    Connected(Key),
+    ConnectFailed(Key),
+    Input(Key),
+    RecvEnded(Key, bool),
+    Sent(Key, usize),
+    Closed(Key),
+}
+
+pub(crate) fn run(shared: Arc<IoShared>, ready: SyncSender<Result<(), SetupError>>) {
+    let driver = match Driver::new(&DriverConfig::default()) {
+        Ok(d) => d,
+        Err(e) => {
+            let _ = ready.send(Err(e));
+            return;
+        }
+    };
+    let _ = ready.send(Ok(()));
+    let mut t = IoThread {
+        driver,
+        shared,
+        start: Instant::now(),
+        listeners: Slab::default(),
+        conns: Slab::default(),
+        connecters: Slab::default(),
+        sockets: HashMap::new(),
+        timers: BinaryHeap::new(),
+        cmds: Vec::new(),
+        done: Vec::new(),
+        deferred_close: Vec::new(),
+        shutting_down: false,
+    };
+    t.arm_wake();
+    t.run();
+}
+
+struct IoThread {
+    driver: Driver,
+    shared: Arc<IoShared>,
+    /// The epoch of the sessions' clock.
+    start: Instant,
+    listeners: Slab<Listener>,
+    conns: Slab<Conn>,
+    connecters: Slab<Connecter>,
+    sockets: HashMap<u64, SockEntry>,
+    timers: BinaryHeap<Reverse<(Instant, Timer)>>,
+    cmds: Vec<Cmd>,
+    done: Vec<Done>,
+    /// File descriptors to close after the next submit, so an SQE already
+    /// queued for one can never reach a new file that reused its number.
+    deferred_close: Vec<OwnedFd>,
+    shutting_down: bool,
+}
+
+impl IoThread {
+    fn run(&mut self) {
+        loop {
+            self.run_commands();
+            self.fire_timers();
+            if self.shutting_down && self.sockets.is_empty() {
+                break;
+            }
+            let timeout = self
+                .timers
+                .peek()
+                .map(|Reverse((at, _))| at.saturating_duration_since(Instant::now()));
+            self.shared.parked.store(true, Ordering::SeqCst);
+            let (want, timeout) = if self.shared.has_cmds() {
+                (0, Some(Duration::ZERO))
+            } else {
+                (1, timeout)
+            };
+            if let Err(e) = self.driver.submit_and_wait(want, timeout) {
+                eprintln!("ringmq: io_uring wait failed: {e}");
+            }
+            self.shared.parked.store(false, Ordering::SeqCst);
+            self.deferred_close.clear();
+            self.reap();
+        }
+        self.finish();
+    }
+
+    fn now(&self) -> Duration {
+        self.start.elapsed()
+    }
+
+    fn arm_wake(&mut self) {
+        let fd = self.shared.wake.as_raw_fd();
+        self.driver.read_eventfd(fd, Token::Wake.encode());
+    }
+
+    // ----- commands --------------------------------------------------------
+
+    fn entry(&mut self, sock: &Arc<SharedSocket>) -> &mut SockEntry {
+        self.sockets.entry(sock.id()).or_insert_with(|| SockEntry {
+            sock: sock.clone(),
+            listeners: Vec::new(),
+            conns: Vec::new(),
+            connecters: Vec::new(),
+            closing: None,
+        })
+    }
+
+    fn run_commands(&mut self) {
+        let mut cmds = std::mem::take(&mut self.cmds);
+        self.shared.take(&mut cmds);
+        for cmd in cmds.drain(..) {
+            match cmd {
+                Cmd::Listen {
+                    sock,
+                    fd,
+                    endpoint,
+                    ipc_path,
+                    opts,
+                } => {
+                    let raw = fd.as_raw_fd();
+                    let k = self.listeners.insert(Listener {
+                        sock_id: sock.id(),
+                        fd,
+                        endpoint,
+                        ipc_path,
+                        opts,
+                        accept_op: None,
+                    });
+                    let op = self
+                        .driver
+                        .accept_multishot(raw, Token::Listener(k).encode());
+                    self.listeners.get_mut(k).expect("inserted").accept_op = Some(op);
+                    self.entry(&sock).listeners.push(k);
+                }
+                Cmd::Connect {
+                    sock,
+                    remote,
+                    endpoint,
+                    opts,
+                } => {
+                    let k = self.connecters.insert(Connecter {
+                        sock_id: sock.id(),
+                        remote,
+                        backoff: opts.reconnect_ivl,
+                        endpoint,
+                        opts,
+                        conn: None,
+                        pipe: None,
+                    });
+                    self.entry(&sock).connecters.push(k);
+                    self.start_connect(k);
+                }
+                Cmd::Unbind {
+                    sock,
+                    endpoint,
+                    reply,
+                } => {
+                    let r = self.unbind(&sock, &endpoint);
+                    let _ = reply.send(r);
+                }
+                Cmd::Disconnect {
+                    sock,
+                    endpoint,
+                    reply,
+                } => {
+                    let r = self.disconnect(&sock, &endpoint);
+                    let _ = reply.send(r);
+                }
+                Cmd::Flush(sock) => self.flush_socket(&sock),
+                Cmd::Close { sock, linger } => self.close_socket(&sock, linger),
+                Cmd::Shutdown => {
+                    self.shutting_down = true;
+                    let open: Vec<Arc<SharedSocket>> = self
+                        .sockets
+                        .values()
+                        .filter(|e| e.closing.is_none())
+                        .map(|e| e.sock.clone())
+                        .collect();
+                    for s in open {
+                        self.close_socket(&s, Some(Duration::ZERO));
+                    }
+                }
+            }
+        }
+        self.cmds = cmds;
+    }
+
+    fn unbind(&mut self, sock: &Arc<SharedSocket>, endpoint: &str) -> Result<(), Error> {
+        let entry = self.sockets.get_mut(&sock.id()).ok_or(Error::NoEntry)?;
+        let listeners = &self.listeners;
+        let pos = entry
+            .listeners
+            .iter()
+            .position(|k| listeners.get(*k).is_some_and(|l| l.endpoint == endpoint))
+            .ok_or(Error::NoEntry)?;
+        let k = entry.listeners.swap_remove(pos);
+        self.close_listener(k);
+        Ok(())
+    }
+
+    fn disconnect(&mut self, sock: &Arc<SharedSocket>, endpoint: &str) -> Result<(), Error> {
+        let entry = self.sockets.get_mut(&sock.id()).ok_or(Error::NoEntry)?;
+        let connecters = &self.connecters;
+        let pos = entry
+            .connecters
+            .iter()
+            .position(|k| connecters.get(*k).is_some_and(|c| c.endpoint == endpoint))
+            .ok_or(Error::NoEntry)?;
+        let ck = entry.connecters.swap_remove(pos);
+        self.remove_connecter(ck);
+        Ok(())
+    }
+
+    fn remove_connecter(&mut self, ck: Key) {
+        let Some(c) = self.connecters.remove(ck) else {
+            return;
+        };
+        if let Some(k) = c.conn {
+            self.close_conn(k);
+        }
+        if let Some(p) = c.pipe {
+            if let Some(e) = self.sockets.get(&c.sock_id) {
+                e.sock.lock().detach(p);
+                e.sock.wake_waiters();
+            }
+        }
+    }
+
+    fn close_listener(&mut self, k: Key) {
+        if let Some(l) = self.listeners.remove(k) {
+            if let Some(op) = l.accept_op {
+                self.driver.cancel(op);
+            }
+            if let Some(p) = &l.ipc_path {
+                let _ = std::fs::remove_file(p);
+            }
+            self.deferred_close.push(l.fd);
+        }
+    }
+
+    fn close_socket(&mut self, sock: &Arc<SharedSocket>, linger: Option<Duration>) {
+        let Some(entry) = self.sockets.get_mut(&sock.id()) else {
+            return;
+        };
+        let deadline = linger.map(|d| Instant::now() + d);
+        entry.closing = Some(deadline);
+        let listeners = std::mem::take(&mut entry.listeners);
+        let connecters = std::mem::take(&mut entry.connecters);
+        let conns = entry.conns.clone();
+        for k in listeners {
+            self.close_listener(k);
+        }
+        for ck in connecters {
+            // Stop reconnecting; a live connection stays to flush.
+            if let Some(c) = self.connecters.remove(ck) {
+                if let Some(k) = c.conn {
+                    if let Some(conn) = self.conns.get_mut(k) {
+                        conn.origin = Origin::Accepted;
+                    }
+                }
+            }
+        }
+        for k in conns {
+            if let Some(conn) = self.conns.get_mut(k) {
+                conn.closing = true;
+                if let Some(op) = conn.recv_op {
+                    if !conn.recv_cancelling {
+                        conn.recv_cancelling = true;
+                        self.driver.cancel(op);
+                    }
+                }
+            }
+            self.pump_out(k);
+        }
+        if let Some(d) = deadline {
+            self.timers.push(Reverse((d, Timer::Linger(sock.id()))));
+        }
+        self.check_linger(sock.id(), false);
+    }
+
+    /// Closes a closing socket's connections that have written everything
+    /// (or all of them when `force`), and forgets the socket once none is left.
+    fn check_linger(&mut self, sock_id: u64, force: bool) {
+        let Some(entry) = self.sockets.get(&sock_id) else {
+            return;
+        };
+        if entry.closing.is_none() {
+            return;
+        }
+        let conns = entry.conns.clone();
+        for k in conns {
+            let flushed = self.conns.get(k).is_none_or(|c| {
+                let queued = c
+                    .pipe
+                    .is_some_and(|p| c.sock.lock().pipe(p).is_some_and(|p| p.out_len() > 0));
+                let pending = c.session.as_ref().is_some_and(|s| s.output_len() > 0);
+                // A connection that never completed its handshake has nothing
+                // it could send.
+                let established = c.session.as_ref().is_some_and(|s| s.is_established());
+                !established || (!queued && !pending && c.sending.is_none())
+            });
+            if force || flushed {
+                self.close_conn(k);
+            }
+        }
+        if let Some(entry) = self.sockets.get(&sock_id) {
+            if entry.conns.is_empty() && entry.listeners.is_empty() && entry.connecters.is_empty() {
+                self.sockets.remove(&sock_id);
+            }
+        }
+    }
+
+    // ----- connections -----------------------------------------------------
+
+    fn session_config(sock: &SharedSocket, opts: &TransportOptions) -> SessionConfig {
+        let core = sock.lock();
+        let mut cfg = SessionConfig::new(core.socket_type());
+        cfg.identity = core.options().routing_id.clone();
+        cfg.max_msg_size = core.options().max_msg_size;
+        cfg.heartbeat_ivl = opts.heartbeat_ivl;
+        cfg.heartbeat_ttl = opts.heartbeat_ttl;
+        cfg.heartbeat_timeout = opts.heartbeat_timeout;
+        cfg.handshake_timeout = opts.handshake_ivl;
+        cfg
+    }
+
+    fn start_connect(&mut self, ck: Key) {
+        let Some(c) = self.connecters.get(ck) else {
+            return;
+        };
+        let Some(entry) = self.sockets.get(&c.sock_id) else {
+            return;
+        };
+        let sock = entry.sock.clone();
+        let (domain, addr) = match &c.remote {
+            Remote::Tcp(a) => (
+                socket2::Domain::for_address(*a),
+                socket2::SockAddr::from(*a),
+            ),
+            Remote::Ipc(p) => match socket2::SockAddr::unix(p) {
+                Ok(a) => (socket2::Domain::UNIX, a),
+                Err(_) => return self.schedule_reconnect(ck),
+            },
+        };
+        let s = match socket2::Socket::new(domain, socket2::Type::STREAM, None) {
+            Ok(s) => s,
+            Err(_) => return self.schedule_reconnect(ck),
+        };
+        if domain != socket2::Domain::UNIX {
+            // Small messages must not wait for Nagle: ringmq coalesces itself.
+            let _ = s.set_tcp_nodelay(true);
+        }
+        let fd = OwnedFd::from(s);
+        let raw = fd.as_raw_fd();
+        let k = self.conns.insert(Conn {
+            sock: sock.clone(),
+            fd,
+            origin: Origin::Connecter(ck),
+            session: None,
+            pipe: None,
+            recv_op: None,
+            recv_cancelling: false,
+            sending: None,
+            paused: false,
+            closing: false,
+            timer_at: None,
+        });
+        self.connecters.get_mut(ck).expect("checked").conn = Some(k);
+        self.entry(&sock).conns.push(k);
+        self.driver.connect(raw, addr, Token::Conn(k).encode());
+    }
+
+    fn schedule_reconnect(&mut self, ck: Key) {
+        let Some(c) = self.connecters.get_mut(ck) else {
+            return;
+        };
+        c.conn = None;
+        let at = Instant::now() + c.backoff;
+        if let Some(max) = c.opts.reconnect_ivl_max {
+            if max > c.opts.reconnect_ivl {
+                c.backoff = (c.backoff * 2).min(max);
+            }
+        }
+        self.timers.push(Reverse((at, Timer::Reconnect(ck))));
+    }
+
+    fn open_session(&mut self, k: Key, opts: &TransportOptions) {
+        let now = self.now();
+        let Some(conn) = self.conns.get_mut(k) else {
+            return;
+        };
+        let cfg = Self::session_config(&conn.sock, opts);
+        conn.session = Some(Session::new(cfg, now));
+        self.arm_recv(k);
+        self.try_send(k);
+        self.refresh_timer(k);
+    }
+
+    fn arm_recv(&mut self, k: Key) {
+        let Some(conn) = self.conns.get_mut(k) else {
+            return;
+        };
+        let wants = conn.session.as_ref().is_some_and(|s| s.wants_input());
+        if conn.recv_op.is_none() && !conn.closing && !conn.paused && wants {
+            conn.recv_cancelling = false;
+            conn.recv_op = Some(
+                self.driver
+                    .recv_multishot(conn.fd.as_raw_fd(), Token::Conn(k).encode()),
+            );
+        } else if conn.recv_op.is_some() && !wants && !conn.recv_cancelling {
+            // Backpressure: the session holds as much undecoded input as it
+            // may; stop the kernel from reading more until it has room.
+            conn.recv_cancelling = true;
+            self.driver.cancel(conn.recv_op.expect("checked"));
+        }
+    }
+
+    /// Decodes what the session holds and hands whole messages to the socket
+    /// while it has room.
+    fn pump_in(&mut self, k: Key) {
+        loop {
+            let Some(conn) = self.conns.get_mut(k) else {
+                return;
+            };
+            let Some(session) = conn.session.as_mut() else {
+                return;
+            };
+            let sock = conn.sock.clone();
+            let mut delivered = false;
+            let mut step = None;
+            {
+                let mut core = sock.lock();
+                loop {
+                    if let Some(p) = conn.pipe {
+                        if !core.can_deliver(p) {
+                            conn.paused = true;
+                            sock.set_input_paused(true);
+                            break;
+                        }
+                    }
+                    match session.poll_event() {
+                        None => {
+                            conn.paused = false;
+                            break;
+                        }
+                        Some(Ok(Event::Message(m))) => match conn.pipe {
+                            Some(p) => {
+                                core.deliver(p, m);
+                                delivered = true;
+                            }
+                            None => debug_assert!(false, "message before READY"),
+                        },
+                        Some(Ok(Event::Ready(peer))) => {
+                            step = Some(Ok(peer));
+                            break;
+                        }
+                        Some(Err(e)) => {
+                            step = Some(Err(e));
+                            break;
+                        }
+                    }
+                }
+            }
+            if delivered {
+                sock.wake_waiters();
+            }
+            match step {
+                None => break,
+                Some(Ok(peer)) => {
+                    let meta = PeerMeta {
+                        socket_type: peer.socket_type,
+                        identity: peer.identity.clone(),
+                    };
+                    if !self.attach(k, meta) {
+                        return;
+                    }
+                }
+                Some(Err(_e)) => {
+                    self.lose_conn(k);
+                    return;
+                }
+            }
+        }
+        self.arm_recv(k);
+        self.pump_out(k);
+        self.refresh_timer(k);
+    }
+
+    /// Gives a connection whose handshake completed its pipe: the
+    /// connecter's existing one (kept across reconnects) or a new one.
+    fn attach(&mut self, k: Key, meta: PeerMeta) -> bool {
+        let conn = self.conns.get(k).expect("caller checked");
+        let sock = conn.sock.clone();
+        let kept = match conn.origin {
+            Origin::Connecter(ck) => self.connecters.get(ck).and_then(|c| c.pipe),
+            Origin::Accepted => None,
+        };
+        let pipe = match kept {
+            Some(p) if sock.lock().pipe(p).is_some() => {
+                sock.lock().hiccup(p);
+                Ok(p)
+            }
+            _ => sock.lock().attach(meta),
+        };
+        match pipe {
+            Ok(p) => {
+                let conn = self.conns.get_mut(k).expect("caller checked");
+                conn.pipe = Some(p);
+                if let Origin::Connecter(ck) = conn.origin {
+                    if let Some(c) = self.connecters.get_mut(ck) {
+                        c.pipe = Some(p);
+                        c.backoff = c.opts.reconnect_ivl;
+                    }
+                }
+                sock.wake_waiters();
+                true
+            }
+            Err(_) => {
+                self.lose_conn(k);
+                false
+            }
+        }
+    }
+
+    /// Encodes queued messages into the session and writes them.
+    fn pump_out(&mut self, k: Key) {
+        let Some(conn) = self.conns.get_mut(k) else {
+            return;
+        };
+        if let (Some(p), Some(session)) = (conn.pipe, conn.session.as_mut()) {
+            if session.is_established() {
+                let mut popped = false;
+                {
+                    let mut core = conn.sock.lock();
+                    while session.output_len() < OUT_BATCH {
+                        match core.pop_outbound(p) {
+                            Some(m) => {
+                                session.send(&m);
+                                popped = true;
+                            }
+                            None => break,
+                        }
+                    }
+                }
+                if popped {
+                    // Room in the pipe: a sender blocked at the HWM may go on.
+                    conn.sock.wake_waiters();
+                }
+            }
+        }
+        self.try_send(k);
+    }
+
+    fn try_send(&mut self, k: Key) {
+        let Some(conn) = self.conns.get_mut(k) else {
+            return;
+        };
+        if conn.sending.is_some() {
+            return;
+        }
+        if let Some(buf) = conn.session.as_mut().and_then(|s| s.take_output()) {
+            conn.sending = Some(buf.clone());
+            self.driver
+                .send(conn.fd.as_raw_fd(), buf, Token::Conn(k).encode());
+        }
+    }
+
+    fn refresh_timer(&mut self, k: Key) {
+        let Some(conn) = self.conns.get_mut(k) else {
+            return;
+        };
+        let at = conn
+            .session
+            .as_ref()
+            .and_then(|s| s.poll_timeout())
+            .map(|d| self.start + d);
+        if at != conn.timer_at {
+            conn.timer_at = at;
+            if let Some(at) = at {
+                self.timers.push(Reverse((at, Timer::Session(k))));
+            }
+        }
+    }
+
+    fn flush_socket(&mut self, sock: &Arc<SharedSocket>) {
+        sock.take_io_pending();
+        let Some(entry) = self.sockets.get(&sock.id()) else {
+            return;
+        };
+        let conns = entry.conns.clone();
+        let mut any_paused = false;
+        for k in conns {
+            let paused = self.conns.get(k).is_some_and(|c| c.paused);
+            if paused {
+                self.pump_in(k);
+            } else {
+                self.pump_out(k);
+            }
+            any_paused |= self.conns.get(k).is_some_and(|c| c.paused);
+        }
+        sock.set_input_paused(any_paused);
+        if let Some(e) = self.sockets.get(&sock.id()) {
+            if e.closing.is_some() {
+                self.check_linger(sock.id(), false);
+            }
+        }
+    }
+
+    /// The peer is gone or misbehaved: close, and reconnect if we connected.
+    fn lose_conn(&mut self, k: Key) {
+        let origin = self.conns.get(k).map(|c| c.origin);
+        self.close_conn(k);
+        if let Some(Origin::Connecter(ck)) = origin {
+            let closing = self
+                .connecters
+                .get(ck)
+                .and_then(|c| self.sockets.get(&c.sock_id))
+                .is_none_or(|e| e.closing.is_some());
+            if !closing {
+                self.schedule_reconnect(ck);
+            }
+        }
+    }
+
+    fn close_conn(&mut self, k: Key) {
+        let Some(conn) = self.conns.remove(k) else {
+            return;
+        };
+        if let Some(op) = conn.recv_op {
+            self.driver.cancel(op);
+        }
+        let sock_id = conn.sock.id();
+        if let Some(e) = self.sockets.get_mut(&sock_id) {
+            e.conns.retain(|c| *c != k);
+        }
+        let keep_pipe = match conn.origin {
+            Origin::Connecter(ck) => match self.connecters.get_mut(ck) {
+                Some(c) => {
+                    c.conn = None;
+                    true
+                }
+                None => false,
+            },
+            Origin::Accepted => false,
+        };
+        if let Some(p) = conn.pipe {
+            if !keep_pipe {
+                conn.sock.lock().detach(p);
+            }
+        }
+        conn.sock.wake_waiters();
+        self.deferred_close.push(conn.fd);
+    }
+
+    // ----- timers ----------------------------------------------------------
+
+    fn fire_timers(&mut self) {
+        let now = Instant::now();
+        while let Some(Reverse((at, timer))) = self.timers.peek().copied() {
+            if at > now {
+                break;
+            }
+            self.timers.pop();
+            match timer {
+                Timer::Reconnect(ck) => {
+                    if self.connecters.get(ck).is_some_and(|c| c.conn.is_none()) {
+                        self.start_connect(ck);
+                    }
+                }
+                Timer::Session(k) => {
+                    let sess_now = self.now();
+                    let Some(conn) = self.conns.get_mut(k) else {
+                        continue;
+                    };
+                    if conn.timer_at != Some(at) {
+                        continue; // superseded
+                    }
+                    conn.timer_at = None;
+                    let r = conn
+                        .session
+                        .as_mut()
+                        .map_or(Ok(()), |s| s.handle_timeout(sess_now));
+                    if r.is_err() {
+                        self.lose_conn(k);
+                    } else {
+                        self.try_send(k);
+                        self.refresh_timer(k);
+                    }
+                }
+                Timer::Linger(sock_id) => self.check_linger(sock_id, true),
+            }
+        }
+    }
+
+    // ----- completions -----------------------------------------------------
+
+    fn reap(&mut self) {
+        let mut done = std::mem::take(&mut self.done);
+        {
+            let conns = &mut self.conns;
+            self.driver.drain(|c: Completion<'_>| {
+                classify(c, conns, &mut done);
+            });
+        }
+        for d in done.drain(..) {
+            self.handle(d);
+        }
+        self.done = done;
+    }
+
+    fn handle(&mut self, d: Done) {
+        match d {
+            Done::Wake => self.arm_wake(),
+            Done::Accepted(lk, fd) => {
+                let Some(l) = self.listeners.get(lk) else {
+                    return;
+                };
+                let opts = l.opts.clone();
+                let Some(entry) = self.sockets.get(&l.sock_id) else {
+                    return;
+                };
+                let sock = entry.sock.clone();
+                let _ = socket2::SockRef::from(&fd).set_tcp_nodelay(true);
+                let k = self.conns.insert(Conn {
+                    sock: sock.clone(),
+                    fd,
+                    origin: Origin::Accepted,
+                    session: None,
+                    pipe: None,
+                    recv_op: None,
+                    recv_cancelling: false,
+                    sending: None,
+                    paused: false,
+                    closing: false,
+                    timer_at: None,
+                });
+                self.entry(&sock).conns.push(k);
+                self.open_session(k, &opts);
+            }
+            Done::AcceptEnded(lk) => {
+                // The multishot accept stopped (cancelled, or an error such
+                // as EMFILE): re-arm while the listener lives.
+                if let Some(l) = self.listeners.get_mut(lk) {
+                    let raw = l.fd.as_raw_fd();
+                    l.accept_op = Some(
+                        self.driver
+                            .accept_multishot(raw, Token::Listener(lk).encode()),
+                    );
+                }
+            }
+            Done::Connected(k) => {
+                let opts = match self.conns.get(k).map(|c| c.origin) {
+                    Some(Origin::Connecter(ck)) => self.connecters.get(ck).map(|c| c.opts.clone()),
+                    _ => None,
+                };
+                if let Some(opts) = opts {
+                    self.open_session(k, &opts);
+                }
+            }
+            Done::ConnectFailed(k) => self.lose_conn(k),
+            Done::Input(k) => self.pump_in(k),
+            Done::RecvEnded(k, eof) => {
+                if eof {
+                    // Everything the peer sent before closing is decoded and
+                    // delivered first (the session already holds it).
+                    self.pump_in(k);
+                    self.lose_conn(k);
+                } else {
+                    self.pump_in(k);
+                    self.arm_recv(k);
+                }
+            }
+            Done::Sent(k, n) => {
+                let Some(conn) = self.conns.get_mut(k) else {
+                    return;
+                };
+                let Some(buf) = conn.sending.take() else {
+                    return;
+                };
+                if n < buf.len() {
+                    let rest = buf.slice(n..);
+                    conn.sending = Some(rest.clone());
+                    self.driver
+                        .send(conn.fd.as_raw_fd(), rest, Token::Conn(k).encode());
+                } else {
+                    let closing = conn.closing;
+                    let sock_id = conn.sock.id();
+                    self.pump_out(k);
+                    if closing {
+                        self.check_linger(sock_id, false);
+                    }
+                }
+            }
+            Done::Closed(k) => self.lose_conn(k),
+        }
+    }
+
+    fn finish(&mut self) {
+        // Dropping the driver cancels every operation still armed (accepts,
+        // recvs, the eventfd read) and waits for the kernel's last
+        // completions before any buffer or descriptor goes.
+        self.deferred_close.clear();
+    }
+}
+
+/// Turns one completion into work for after the drain. Received bytes are
+/// handed to the session here, while the driver's buffer is still valid.
+fn classify(c: Completion<'_>, conns: &mut Slab<Conn>, done: &mut Vec<Done>) {
+    let Some(token) = Token::decode(c.user) else {
+        return;
+    };
+    match token {
+        Token::Wake => {
+            if !c.more {
+                done.push(Done::Wake);
+            }
+        }
+        Token::Listener(lk) => match c.result {
+            CompletionResult::Accepted(fd) => {
+                done.push(Done::Accepted(lk, fd));
+                if !c.more {
+                    done.push(Done::AcceptEnded(lk));
+                }
+            }
+            _ => {
+                if !c.more {
+                    done.push(Done::AcceptEnded(lk));
+                }
+            }
+        },
+        Token::Conn(k) => {
+            let Some(conn) = conns.get_mut(k) else {
+                return; // a completion for a connection already closed
+            };
+            let is_recv = conn.recv_op == Some(c.op);
+            match c.result {
+                CompletionResult::Connected => done.push(Done::Connected(k)),
+                CompletionResult::Received(data) => {
+                    if let Some(s) = conn.session.as_mut() {
+                        s.handle_input(data);
+                    }
+                    done.push(Done::Input(k));
+                    if !c.more {
+                        conn.recv_op = None;
+                        done.push(Done::RecvEnded(k, false));
+                    }
+                }
+                CompletionResult::Eof => {
+                    conn.recv_op = None;
+                    done.push(Done::RecvEnded(k, true));
+                }
+                CompletionResult::NoBuffers | CompletionResult::Canceled if is_recv => {
+                    conn.recv_op = None;
+                    done.push(Done::RecvEnded(k, false));
+                }
+                CompletionResult::Sent(n) => done.push(Done::Sent(k, n)),
+                CompletionResult::Error(_) if is_recv || conn.session.is_some() => {
+                    if is_recv {
+                        conn.recv_op = None;
+                    }
+                    done.push(Done::Closed(k));
+                }
+                CompletionResult::Error(_) => done.push(Done::ConnectFailed(k)),
+                _ => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,429 @@
+//! The engine: I/O threads that serve sockets' tcp and ipc connections.
+//!
+//! Each I/O thread owns one io_uring (created inside the thread), its
+//! listeners and its connections. Application threads talk to it through a
+//! command queue and an eventfd that is written only when the thread is
+//! parked. Bind happens in the calling thread (so `EADDRINUSE` comes back at
+//! once); the listening socket is then handed to the I/O thread, which
+//! accepts with one multishot accept.
+
+mod conn;
+mod io_thread;
+
+use crate::driver::{EventFd, SetupError};
+use crate::endpoint::{tcp_last_endpoint, Endpoint};
+use crate::shared::{IoNotify, SharedSocket};
+use ringmq_core::Error;
+use std::net::SocketAddr;
+use std::os::fd::OwnedFd;
+use std::os::unix::net::UnixListener;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// Engine settings.
+#[derive(Clone, Debug)]
+pub struct EngineConfig {
+    /// Number of I/O threads (libzmq's `ZMQ_IO_THREADS`, default 1).
+    pub io_threads: usize,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig { io_threads: 1 }
+    }
+}
+
+/// Per-endpoint options that live in the transport, not the core socket.
+/// Taken when `bind`/`connect` is called, as libzmq does.
+#[derive(Clone, Debug)]
+pub struct TransportOptions {
+    /// `ZMQ_RECONNECT_IVL`: first wait before reconnecting.
+    pub reconnect_ivl: Duration,
+    /// `ZMQ_RECONNECT_IVL_MAX`: the wait doubles after each failure up to
+    /// this; `None` keeps it constant.
+    pub reconnect_ivl_max: Option<Duration>,
+    /// `ZMQ_HEARTBEAT_IVL`.
+    pub heartbeat_ivl: Option<Duration>,
+    /// `ZMQ_HEARTBEAT_TTL`.
+    pub heartbeat_ttl: Option<Duration>,
+    /// `ZMQ_HEARTBEAT_TIMEOUT`.
+    pub heartbeat_timeout: Option<Duration>,
+    /// `ZMQ_HANDSHAKE_IVL`; `None` is no limit.
+    pub handshake_ivl: Option<Duration>,
+    /// `ZMQ_IMMEDIATE`. ringmq attaches a peer once its handshake completes
+    /// either way; see docs/behaviour.md.
+    pub immediate: bool,
+}
+
+impl Default for TransportOptions {
+    fn default() -> Self {
+        TransportOptions {
+            reconnect_ivl: Duration::from_millis(100),
+            reconnect_ivl_max: None,
+            heartbeat_ivl: None,
+            heartbeat_ttl: None,
+            heartbeat_timeout: None,
+            handshake_ivl: Some(Duration::from_secs(30)),
+            immediate: false,
+        }
+    }
+}
+
+/// The engine could not start.
+#[derive(Debug)]
+pub enum EngineError {
+    /// io_uring could not be set up (the message names why).
+    Setup(SetupError),
+    /// The wake-up eventfd or the thread could not be created.
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for EngineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EngineError::Setup(e) => write!(f, "ringmq engine: {e}"),
+            EngineError::Io(e) => write!(f, "ringmq engine: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for EngineError {}
+
+/// Where a connection goes.
+#[derive(Clone, Debug)]
+pub(crate) enum Remote {
+    Tcp(SocketAddr),
+    Ipc(PathBuf),
+}
+
+/// What application threads ask of an I/O thread.
+pub(crate) enum Cmd {
+    Listen {
+        sock: Arc<SharedSocket>,
+        fd: OwnedFd,
+        endpoint: String,
+        ipc_path: Option<PathBuf>,
+        opts: TransportOptions,
+    },
+    Connect {
+        sock: Arc<SharedSocket>,
+        remote: Remote,
+        endpoint: String,
+        opts: TransportOptions,
+    },
+    Unbind {
+        sock: Arc<SharedSocket>,
+        endpoint: String,
+        reply: mpsc::SyncSender<Result<(), Error>>,
+    },
+    Disconnect {
+        sock: Arc<SharedSocket>,
+        endpoint: String,
+        reply: mpsc::SyncSender<Result<(), Error>>,
+    },
+    /// The socket has output to write or room for input.
+    Flush(Arc<SharedSocket>),
+    Close {
+        sock: Arc<SharedSocket>,
+        linger: Option<Duration>,
+    },
+    Shutdown,
+}
+
+/// The application side of one I/O thread.
+pub(crate) struct IoShared {
+    cmds: Mutex<Vec<Cmd>>,
+    wake: EventFd,
+    /// The thread is about to wait (or waiting) in the kernel: a poster must
+    /// write the eventfd. Dekker-style with the queue check in the thread.
+    parked: AtomicBool,
+}
+
+impl IoShared {
+    pub(crate) fn push(&self, cmd: Cmd) {
+        self.cmds
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(cmd);
+        if self.parked.load(Ordering::SeqCst) {
+            // A failed write leaves the thread to its timeout; nothing to do.
+            let _ = self.wake.notify();
+        }
+    }
+
+    pub(crate) fn take(&self, into: &mut Vec<Cmd>) {
+        let mut q = self.cmds.lock().unwrap_or_else(|e| e.into_inner());
+        into.append(&mut q);
+    }
+
+    pub(crate) fn has_cmds(&self) -> bool {
+        !self
+            .cmds
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_empty()
+    }
+}
+
+impl IoNotify for IoShared {
+    fn post(&self, socket: Arc<SharedSocket>) {
+        self.push(Cmd::Flush(socket));
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+struct IoThreadHandle {
+    shared: Arc<IoShared>,
+    join: Mutex<Option<JoinHandle<()>>>,
+}
+
+/// The running engine. `Send + Sync`: any application thread may bind,
+/// connect and close through it.
+pub struct Engine {
+    threads: Vec<IoThreadHandle>,
+    next: AtomicUsize,
+}
+
+impl Engine {
+    /// Starts the I/O threads. Each creates its ring inside the thread; a
+    /// failure there (io_uring disabled, …) is reported here.
+    ///
+    /// # Errors
+    /// [`EngineError`] naming the cause.
+    pub fn start(cfg: &EngineConfig) -> Result<Engine, EngineError> {
+        let mut threads = Vec::new();
+        for i in 0..cfg.io_threads.max(1) {
+            let shared = Arc::new(IoShared {
+                cmds: Mutex::new(Vec::new()),
+                wake: EventFd::new().map_err(EngineError::Io)?,
+                parked: AtomicBool::new(false),
+            });
+            let (ready_tx, ready_rx) = mpsc::sync_channel(1);
+            let s = shared.clone();
+            let join = std::thread::Builder::new()
+                .name(format!("ringmq-io-{i}"))
+                .spawn(move || io_thread::run(s, ready_tx))
+                .map_err(EngineError::Io)?;
+            match ready_rx.recv() {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => {
+                    let _ = join.join();
+                    return Err(EngineError::Setup(e));
+                }
+                Err(_) => {
+                    let _ = join.join();
+                    return Err(EngineError::Io(std::io::Error::other(
+                        "I/O thread exited during start-up",
+                    )));
+                }
+            }
+            threads.push(IoThreadHandle {
+                shared,
+                join: Mutex::new(Some(join)),
+            });
+        }
+        Ok(Engine {
+            threads,
+            next: AtomicUsize::new(0),
+        })
+    }
+
+    /// The I/O thread serving `sock`, assigning one round robin on first use
+    /// (all of a socket's connections live on one thread).
+    fn io_for<'a>(&self, sock: &'a Arc<SharedSocket>) -> &'a IoShared {
+        if sock.io().is_none() {
+            let i = self.next.fetch_add(1, Ordering::Relaxed) % self.threads.len();
+            sock.set_io(self.threads[i].shared.clone());
+        }
+        io_of(sock).expect("assigned above, by this engine")
+    }
+
+    /// Binds `sock` to a tcp or ipc endpoint; returns the resolved endpoint
+    /// (`tcp://127.0.0.1:41234` for `tcp://127.0.0.1:*`).
+    ///
+    /// # Errors
+    /// `AddrInUse`, `Invalid` (bad address), `ProtocolNotSupported`
+    /// (inproc is not the engine's), `NoEntry` (ipc directory missing).
+    pub fn bind(
+        &self,
+        sock: &Arc<SharedSocket>,
+        ep: &Endpoint,
+        opts: &TransportOptions,
+    ) -> Result<String, Error> {
+        let (fd, endpoint, ipc_path) = match ep {
+            Endpoint::Tcp { host, port } => {
+                let addr = Endpoint::tcp_bind_addr(host, *port)?;
+                let l = tcp_listener(addr).map_err(io_to_error)?;
+                let local = l.local_addr().map_err(io_to_error)?;
+                (OwnedFd::from(l), tcp_last_endpoint(local), None)
+            }
+            Endpoint::Ipc(path) => {
+                remove_stale_ipc(path);
+                let l = unix_listener(path).map_err(io_to_error)?;
+                (OwnedFd::from(l), ep.to_string(), Some(path.clone()))
+            }
+            Endpoint::Inproc(_) => return Err(Error::ProtocolNotSupported),
+        };
+        self.io_for(sock).push(Cmd::Listen {
+            sock: sock.clone(),
+            fd,
+            endpoint: endpoint.clone(),
+            ipc_path,
+            opts: opts.clone(),
+        });
+        Ok(endpoint)
+    }
+
+    /// Connects `sock` to a tcp or ipc endpoint. Returns at once; the
+    /// connection (and reconnection) proceeds in the I/O thread.
+    ///
+    /// # Errors
+    /// `Invalid` if a tcp host does not resolve or the port is `*`.
+    pub fn connect(
+        &self,
+        sock: &Arc<SharedSocket>,
+        ep: &Endpoint,
+        opts: &TransportOptions,
+    ) -> Result<(), Error> {
+        let remote = match ep {
+            Endpoint::Tcp { port: 0, .. } => return Err(Error::Invalid),
+            Endpoint::Tcp { host, port } => Remote::Tcp(Endpoint::resolve(host, *port)?),
+            Endpoint::Ipc(p) => Remote::Ipc(p.clone()),
+            Endpoint::Inproc(_) => return Err(Error::ProtocolNotSupported),
+        };
+        self.io_for(sock).push(Cmd::Connect {
+            sock: sock.clone(),
+            remote,
+            endpoint: ep.to_string(),
+            opts: opts.clone(),
+        });
+        Ok(())
+    }
+
+    fn ask(
+        &self,
+        sock: &Arc<SharedSocket>,
+        make: impl FnOnce(mpsc::SyncSender<Result<(), Error>>) -> Cmd,
+    ) -> Result<(), Error> {
+        let Some(io) = io_of(sock) else {
+            return Err(Error::NoEntry);
+        };
+        let (tx, rx) = mpsc::sync_channel(1);
+        io.push(make(tx));
+        rx.recv().unwrap_or(Err(Error::Terminated))
+    }
+
+    /// Stops listening on an endpoint `bind` returned (or was given).
+    ///
+    /// # Errors
+    /// `NoEntry` if the socket is not bound there.
+    pub fn unbind(&self, sock: &Arc<SharedSocket>, endpoint: &str) -> Result<(), Error> {
+        let endpoint = endpoint.to_string();
+        self.ask(sock, |reply| Cmd::Unbind {
+            sock: sock.clone(),
+            endpoint,
+            reply,
+        })
+    }
+
+    /// Drops the connection made by `connect(endpoint)`.
+    ///
+    /// # Errors
+    /// `NoEntry` if the socket has no such connection.
+    pub fn disconnect(&self, sock: &Arc<SharedSocket>, endpoint: &str) -> Result<(), Error> {
+        let endpoint = endpoint.to_string();
+        self.ask(sock, |reply| Cmd::Disconnect {
+            sock: sock.clone(),
+            endpoint,
+            reply,
+        })
+    }
+
+    /// The socket is closed by the application: stop listening, then flush
+    /// what is queued for up to `linger` (`None` = until sent) and close the
+    /// connections. Returns at once.
+    pub fn close_socket(&self, sock: &Arc<SharedSocket>, linger: Option<Duration>) {
+        if let Some(io) = io_of(sock) {
+            io.push(Cmd::Close {
+                sock: sock.clone(),
+                linger,
+            });
+        }
+    }
+
+    /// Waits for lingering sockets, then stops and joins the I/O threads.
+    pub fn shutdown(&self) {
+        for t in &self.threads {
+            t.shared.push(Cmd::Shutdown);
+        }
+        for t in &self.threads {
+            if let Some(j) = t.join.lock().unwrap_or_else(|e| e.into_inner()).take() {
+                let _ = j.join();
+            }
+        }
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// The engine's I/O thread behind a socket's notifier.
+fn io_of(sock: &SharedSocket) -> Option<&IoShared> {
+    sock.io()?.as_any().downcast_ref::<IoShared>()
+}
+
+/// Pending connections the kernel queues for a listener. Larger than
+/// libzmq's default (ZMQ_BACKLOG = 100): a feed handler that many clients
+/// reconnect to at once must not leave them retrying SYNs for seconds.
+const LISTEN_BACKLOG: i32 = 1024;
+
+fn unix_listener(path: &std::path::Path) -> std::io::Result<UnixListener> {
+    let s = socket2::Socket::new(socket2::Domain::UNIX, socket2::Type::STREAM, None)?;
+    s.bind(&socket2::SockAddr::unix(path)?)?;
+    s.listen(LISTEN_BACKLOG)?;
+    Ok(s.into())
+}
+
+fn tcp_listener(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
+    let s = socket2::Socket::new(
+        socket2::Domain::for_address(addr),
+        socket2::Type::STREAM,
+        None,
+    )?;
+    // A restarted binder must get its port back while old connections sit
+    // in TIME_WAIT (libzmq sets it too).
+    s.set_reuse_address(true)?;
+    s.bind(&addr.into())?;
+    s.listen(LISTEN_BACKLOG)?;
+    Ok(s.into())
+}
+
+/// libzmq removes an ipc socket file nobody listens on before binding; a
+/// file somebody does listen on is left alone (bind then fails).
+fn remove_stale_ipc(path: &std::path::Path) {
+    use std::os::unix::fs::FileTypeExt;
+    let is_socket = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_socket());
+    if is_socket && std::os::unix::net::UnixStream::connect(path).is_err() {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+/// Maps an OS error from bind/connect to the errno libzmq reports.
+pub(crate) fn io_to_error(e: std::io::Error) -> Error {
+    match e.raw_os_error() {
+        Some(libc::EADDRINUSE) => Error::AddrInUse,
+        Some(libc::ENOENT) => Error::NoEntry,
+        Some(libc::EINTR) => Error::Interrupted,
+        _ => Error::Invalid,
+    }
+}
