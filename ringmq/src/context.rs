@@ -1,0 +1,241 @@
+//! [`Context`]: creates sockets, owns the inproc name space and, once a
+//! socket uses tcp or ipc, the io_uring engine.
+
+use crate::error::{Error, Result};
+use crate::inproc::Registry;
+use crate::socket::{Socket, SocketType};
+use crate::transport::{Engine, EngineConfig, SharedSocket};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
+
+/// A ringmq context: the `zmq` crate's `Context`.
+///
+/// Cheap to clone; every clone (and every socket, which keeps one) refers to
+/// the same context. When the last clone and the last socket are gone, the
+/// I/O threads are stopped, after lingering sockets have flushed.
+///
+/// The I/O engine is started lazily, by the first tcp or ipc `bind` or
+/// `connect`: a program that only uses `inproc://` runs no I/O thread.
+///
+/// ```
+/// use ringmq as zmq;
+///
+/// let ctx = zmq::Context::new();
+/// let rep = ctx.socket(zmq::REP).unwrap();
+/// rep.bind("inproc://greeter").unwrap();
+/// let req = ctx.socket(zmq::REQ).unwrap();
+/// req.connect("inproc://greeter").unwrap();
+///
+/// req.send("Hello", 0).unwrap();
+/// assert_eq!(rep.recv_string(0).unwrap().unwrap(), "Hello");
+/// rep.send("World", 0).unwrap();
+/// assert_eq!(req.recv_string(0).unwrap().unwrap(), "World");
+/// ```
+#[derive(Clone)]
+pub struct Context {
+    pub(crate) inner: Arc<ContextInner>,
+}
+
+pub(crate) struct ContextInner {
+    /// `ZMQ_IO_THREADS`; read when the engine starts.
+    io_threads: AtomicI32,
+    /// Started on first use; a failure is kept (and was logged once).
+    engine: OnceLock<std::result::Result<Engine, String>>,
+    terminated: AtomicBool,
+    /// Every open socket, so that termination reaches them all.
+    sockets: Mutex<HashMap<u64, Arc<SharedSocket>>>,
+    /// Signalled when a socket closes (`destroy` waits for none to be left).
+    closed: Condvar,
+    /// The inproc name space.
+    pub(crate) inproc: Mutex<Registry>,
+}
+
+impl Context {
+    /// Creates a context.
+    pub fn new() -> Context {
+        Context {
+            inner: Arc::new(ContextInner {
+                io_threads: AtomicI32::new(1),
+                engine: OnceLock::new(),
+                terminated: AtomicBool::new(false),
+                sockets: Mutex::new(HashMap::new()),
+                closed: Condvar::new(),
+                inproc: Mutex::new(Registry::default()),
+            }),
+        }
+    }
+
+    /// `ZMQ_IO_THREADS`: the number of I/O threads (default 1).
+    ///
+    /// # Errors
+    /// Never; the `Result` is the `zmq` crate's signature.
+    pub fn get_io_threads(&self) -> Result<i32> {
+        Ok(self.inner.io_threads.load(Ordering::Relaxed))
+    }
+
+    /// Sets `ZMQ_IO_THREADS`. As in libzmq the value is read when the I/O
+    /// threads start: here, at the context's first tcp or ipc bind/connect;
+    /// a later change is stored but has no effect. 0 leaves the context
+    /// without I/O threads: tcp/ipc then fail with `EMTHREAD`, inproc works.
+    ///
+    /// # Errors
+    /// `EINVAL` for a negative value.
+    pub fn set_io_threads(&self, value: i32) -> Result<()> {
+        if value < 0 {
+            return Err(Error::EINVAL);
+        }
+        self.inner.io_threads.store(value, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Creates a socket of the given type.
+    ///
+    /// # Errors
+    /// `ETERM` once the context was destroyed; `EINVAL` for
+    /// [`STREAM`](SocketType::STREAM), which ringmq does not implement.
+    pub fn socket(&self, socket_type: SocketType) -> Result<Socket> {
+        Socket::new(self.clone(), socket_type)
+    }
+
+    /// Terminates the context (`zmq_ctx_term`): every blocking call on any
+    /// of its sockets, in any thread, returns `ETERM` at once, and so does
+    /// every later call except closing. Then waits until every socket of the
+    /// context has been closed (dropped), and for lingering messages to be
+    /// flushed, as libzmq does.
+    ///
+    /// Like libzmq, this blocks forever if the calling thread itself still
+    /// holds a socket of the context: drop your own sockets first, and let
+    /// the threads that own the others drop theirs when they see `ETERM`.
+    ///
+    /// # Errors
+    /// Never; the `Result` is the `zmq` crate's signature.
+    pub fn destroy(&mut self) -> Result<()> {
+        self.inner.terminate();
+        let mut sockets = self.inner.lock_sockets();
+        while !sockets.is_empty() {
+            sockets = self
+                .inner
+                .closed
+                .wait(sockets)
+                .unwrap_or_else(|e| e.into_inner());
+        }
+        drop(sockets);
+        if let Some(Ok(engine)) = self.inner.engine.get() {
+            engine.shutdown();
+        }
+        Ok(())
+    }
+}
+
+impl Default for Context {
+    fn default() -> Self {
+        Context::new()
+    }
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("terminated", &self.inner.is_terminated())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ContextInner {
+    pub(crate) fn is_terminated(&self) -> bool {
+        self.terminated.load(Ordering::Acquire)
+    }
+
+    fn lock_sockets(&self) -> MutexGuard<'_, HashMap<u64, Arc<SharedSocket>>> {
+        self.sockets.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn terminate(&self) {
+        // Set under the registry lock so that a socket being created either
+        // sees the flag or is in the registry when it is walked.
+        let sockets = self.lock_sockets();
+        self.terminated.store(true, Ordering::Release);
+        for s in sockets.values() {
+            s.terminate();
+        }
+    }
+
+    /// Registers a new socket.
+    ///
+    /// # Errors
+    /// `ETERM` if the context is terminated.
+    pub(crate) fn add_socket(&self, s: &Arc<SharedSocket>) -> Result<()> {
+        let mut sockets = self.lock_sockets();
+        if self.is_terminated() {
+            return Err(Error::ETERM);
+        }
+        sockets.insert(s.id(), s.clone());
+        Ok(())
+    }
+
+    pub(crate) fn remove_socket(&self, id: u64) {
+        self.lock_sockets().remove(&id);
+        self.closed.notify_all();
+    }
+
+    /// The engine, started on first call.
+    ///
+    /// # Errors
+    /// `EMTHREAD` (libzmq's "no I/O thread") if it cannot run: io_uring
+    /// unavailable, or `ZMQ_IO_THREADS` set to 0. The cause is printed to
+    /// stderr once, and [`engine_error`](Self::engine_error) keeps it.
+    pub(crate) fn engine(&self) -> Result<&Engine> {
+        let engine = self.engine.get_or_init(|| {
+            let io_threads = self.io_threads.load(Ordering::Relaxed);
+            let started = if io_threads == 0 {
+                Err("ZMQ_IO_THREADS is 0: no I/O thread for tcp:// and ipc://".to_string())
+            } else {
+                Engine::start(&EngineConfig {
+                    io_threads: usize::try_from(io_threads).unwrap_or(1),
+                })
+                .map_err(|e| e.to_string())
+            };
+            if let Err(why) = &started {
+                eprintln!(
+                    "ringmq: tcp:// and ipc:// are unavailable ({why}); inproc:// still works"
+                );
+            }
+            started
+        });
+        engine.as_ref().map_err(|_| Error::EMTHREAD)
+    }
+
+    /// The engine if it was started (closing a socket must not start it).
+    pub(crate) fn started_engine(&self) -> Option<&Engine> {
+        self.engine.get().and_then(|e| e.as_ref().ok())
+    }
+
+    /// Why the engine could not start, if it could not.
+    pub(crate) fn engine_error(&self) -> Option<&str> {
+        self.engine
+            .get()
+            .and_then(|e| e.as_ref().err())
+            .map(String::as_str)
+    }
+}
+
+impl Context {
+    /// Why the I/O engine could not start, if it was tried and failed
+    /// (a ringmq extension: tcp/ipc calls then return `EMTHREAD`, and the
+    /// cause, such as io_uring being disabled, is also printed to stderr
+    /// once).
+    pub fn engine_error(&self) -> Option<String> {
+        self.inner.engine_error().map(str::to_string)
+    }
+}
+
+impl Drop for ContextInner {
+    fn drop(&mut self) {
+        // Every socket holds a Context, so none is left: flush lingering
+        // sockets and stop the I/O threads.
+        if let Some(Ok(engine)) = self.engine.get() {
+            engine.shutdown();
+        }
+    }
+}

@@ -1,0 +1,287 @@
+//! [`Message`]: one frame, on `bytes::Bytes` so it moves into the core
+//! (and, for tcp/ipc, to the wire) without a copy.
+
+use bytes::{Bytes, BytesMut};
+use ringmq_core::Msg;
+use std::fmt;
+use std::ops::{Deref, DerefMut};
+use std::str;
+
+/// One frame of a message, as in the `zmq` crate. A multipart message is
+/// sent as several `Message`s with [`SNDMORE`](crate::SNDMORE) and received
+/// frame by frame while [`get_more`](Message::get_more) is true.
+///
+/// A message built from a `Vec<u8>`, a `Box<[u8]>`, a `String` or a
+/// [`Bytes`] takes over the buffer without copying; one built from a
+/// borrowed slice copies it once. Received messages share the buffer they
+/// were decoded into.
+///
+/// ```
+/// use ringmq as zmq;
+/// let m = zmq::Message::from("hello");
+/// assert_eq!(&m[..], b"hello");
+/// assert_eq!(m.as_str(), Some("hello"));
+/// assert!(!m.get_more());
+/// ```
+pub struct Message {
+    data: Repr,
+    more: bool,
+}
+
+/// Shared (as received, or handed over) until someone asks to mutate it.
+enum Repr {
+    Shared(Bytes),
+    Unique(BytesMut),
+}
+
+impl Message {
+    /// An empty message.
+    pub fn new() -> Message {
+        Message::from(Bytes::new())
+    }
+
+    /// A message of `len` zero bytes.
+    pub fn with_size(len: usize) -> Message {
+        Message {
+            data: Repr::Unique(BytesMut::zeroed(len)),
+            more: false,
+        }
+    }
+
+    /// A message of `len` zero bytes.
+    #[deprecated(
+        since = "0.9.1",
+        note = "This method has a name which does not match its semantics. Use `with_size` instead"
+    )]
+    pub fn with_capacity(len: usize) -> Message {
+        Self::with_size(len)
+    }
+
+    /// Copies `data` into a new message.
+    #[deprecated(since = "0.9.1", note = "Use the `From` trait instead.")]
+    pub fn from_slice(data: &[u8]) -> Message {
+        Self::from(data)
+    }
+
+    /// The content as a string slice, if it is valid UTF-8.
+    pub fn as_str(&self) -> Option<&str> {
+        str::from_utf8(self).ok()
+    }
+
+    /// `ZMQ_MORE`: true if this frame was received with more frames of the
+    /// same message following it.
+    pub fn get_more(&self) -> bool {
+        self.more
+    }
+
+    /// A message metadata property (`zmq_msg_gets`).
+    ///
+    /// ringmq does not attach metadata to messages yet, so this is always
+    /// `None` (what libzmq returns for an unknown property).
+    pub fn gets<'a>(&'a mut self, _property: &str) -> Option<&'a str> {
+        None
+    }
+
+    /// The frame's bytes, without a copy (a ringmq extension).
+    pub fn into_bytes(self) -> Bytes {
+        match self.data {
+            Repr::Shared(b) => b,
+            Repr::Unique(b) => b.freeze(),
+        }
+    }
+
+    pub(crate) fn into_msg(self) -> Msg {
+        Msg::from(self.into_bytes())
+    }
+
+    pub(crate) fn received(frame: Msg, more: bool) -> Message {
+        Message {
+            data: Repr::Shared(frame.into_bytes()),
+            more,
+        }
+    }
+
+    /// The content as a `Vec`, without a copy when nothing else shares it.
+    pub(crate) fn into_vec(self) -> Vec<u8> {
+        match self.data {
+            Repr::Shared(b) => Vec::from(b),
+            Repr::Unique(b) => Vec::from(b),
+        }
+    }
+}
+
+impl Default for Message {
+    fn default() -> Self {
+        Message::new()
+    }
+}
+
+impl Clone for Message {
+    /// Shares the buffer when it is shared already; copies a buffer that was
+    /// being written to.
+    fn clone(&self) -> Self {
+        let data = match &self.data {
+            Repr::Shared(b) => Repr::Shared(b.clone()),
+            Repr::Unique(b) => Repr::Shared(Bytes::copy_from_slice(b)),
+        };
+        Message {
+            data,
+            more: self.more,
+        }
+    }
+}
+
+impl Deref for Message {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match &self.data {
+            Repr::Shared(b) => b,
+            Repr::Unique(b) => b,
+        }
+    }
+}
+
+impl DerefMut for Message {
+    /// Writable access. A buffer shared with another owner (a fanned-out
+    /// copy, say) is copied once first.
+    fn deref_mut(&mut self) -> &mut [u8] {
+        if let Repr::Shared(b) = &mut self.data {
+            let b = std::mem::take(b);
+            let unique = b
+                .try_into_mut()
+                .unwrap_or_else(|shared| BytesMut::from(&shared[..]));
+            self.data = Repr::Unique(unique);
+        }
+        match &mut self.data {
+            Repr::Unique(b) => b,
+            Repr::Shared(_) => unreachable!("made unique above"),
+        }
+    }
+}
+
+impl PartialEq for Message {
+    fn eq(&self, other: &Message) -> bool {
+        self[..] == other[..]
+    }
+}
+
+impl Eq for Message {}
+
+impl fmt::Debug for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.deref())
+    }
+}
+
+impl From<Bytes> for Message {
+    /// Takes the buffer over; no copy (a ringmq extension).
+    fn from(data: Bytes) -> Self {
+        Message {
+            data: Repr::Shared(data),
+            more: false,
+        }
+    }
+}
+
+impl<'a> From<&'a [u8]> for Message {
+    /// Copies the bytes.
+    fn from(data: &'a [u8]) -> Self {
+        Message::from(Bytes::copy_from_slice(data))
+    }
+}
+
+impl From<Vec<u8>> for Message {
+    /// Takes the vector over; no copy.
+    fn from(data: Vec<u8>) -> Self {
+        Message::from(Bytes::from(data))
+    }
+}
+
+impl From<Box<[u8]>> for Message {
+    /// Takes the box over; no copy.
+    fn from(data: Box<[u8]>) -> Self {
+        Message::from(Bytes::from(data))
+    }
+}
+
+impl<const N: usize> From<[u8; N]> for Message {
+    /// Copies the array (a ringmq extension).
+    fn from(data: [u8; N]) -> Self {
+        Message::from(&data[..])
+    }
+}
+
+impl<'a> From<&'a str> for Message {
+    /// Copies the UTF-8 bytes.
+    fn from(data: &'a str) -> Self {
+        Message::from(data.as_bytes())
+    }
+}
+
+impl From<String> for Message {
+    /// Takes the string's buffer over; no copy (a ringmq extension; the
+    /// `zmq` crate only has `From<&String>`, which this also provides
+    /// through the impl for references below).
+    fn from(data: String) -> Self {
+        Message::from(Bytes::from(data))
+    }
+}
+
+impl<'a, T> From<&'a T> for Message
+where
+    T: Into<Message> + Clone,
+{
+    /// Clones the value and converts the clone (`&String`, `&Vec<u8>`,
+    /// `&[u8; N]`, `&&str`, `&Message`, …).
+    fn from(v: &'a T) -> Self {
+        v.clone().into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conversions() {
+        let s = String::from("abc");
+        for m in [
+            Message::from("abc"),
+            Message::from(&b"abc"[..]),
+            Message::from(b"abc".to_vec()),
+            Message::from(&s),
+            Message::from(s.clone()),
+            Message::from(*b"abc"),
+            Message::from(b"abc"),
+            Message::from(Box::<[u8]>::from(&b"abc"[..])),
+            Message::from(&Message::from("abc")),
+        ] {
+            assert_eq!(m.as_str(), Some("abc"));
+        }
+        assert_eq!(Message::new().len(), 0);
+        assert_eq!(&Message::with_size(3)[..], &[0, 0, 0]);
+    }
+
+    #[test]
+    fn vec_is_taken_over_without_copy() {
+        let v = b"payload".to_vec();
+        let ptr = v.as_ptr();
+        let m = Message::from(v);
+        assert_eq!(m.as_ptr(), ptr);
+        assert_eq!(m.into_msg().as_ptr(), ptr);
+    }
+
+    #[test]
+    fn writing_to_a_shared_message_copies_it_once() {
+        let shared = Bytes::from_static(b"abc");
+        let mut m = Message::from(shared.clone());
+        m[0] = b'x';
+        assert_eq!(&m[..], b"xbc");
+        assert_eq!(&shared[..], b"abc");
+        let mut unique = Message::from(b"abc".to_vec());
+        let ptr = unique.as_ptr();
+        unique[1] = b'y';
+        assert_eq!(unique.as_ptr(), ptr, "sole owner: no copy");
+    }
+}

@@ -1,0 +1,7 @@
+//! The transport side ringmq builds on, from `ringmq-uring`: the shared
+//! socket (core socket + wake-up protocol), endpoint parsing, and the
+//! io_uring engine.
+
+pub(crate) use ringmq_uring::endpoint::Endpoint;
+pub(crate) use ringmq_uring::engine::{Engine, EngineConfig, TransportOptions};
+pub(crate) use ringmq_uring::shared::SharedSocket;
