@@ -501,7 +501,10 @@ fn wants_input_stays_true_for_one_large_frame() {
     p.drive();
     let big = vec![7u8; 200 * 1024];
     p.a.send(&msg(&[&big]));
-    let out = p.a.take_output().unwrap();
+    let mut out = Vec::new();
+    while let Some(c) = p.a.take_output() {
+        out.extend_from_slice(&c);
+    }
     let mut fed = 0;
     while fed < out.len() {
         assert!(p.b.wants_input(), "must keep reading to complete the frame");
@@ -549,4 +552,57 @@ fn dead_session_is_inert() {
     assert!(!s.wants_input());
     assert_eq!(s.poll_timeout(), None);
     assert_eq!(s.handle_timeout(Duration::from_secs(99)), Ok(()));
+}
+
+#[test]
+fn large_frames_leave_as_their_own_chunk_without_a_copy() {
+    use ringmq_core::zmtp::session::ZERO_COPY_MIN;
+    let mut p = Pair::types(SocketType::Dealer, SocketType::Router);
+    p.drive();
+    let big = Bytes::from(vec![7u8; ZERO_COPY_MIN * 4]);
+    let mut m = Multipart::new();
+    m.push_back("small head");
+    m.push_back(big.clone());
+    m.push_back("small tail");
+    p.a.send(&m);
+    assert_eq!(p.a.output_len(), 2 + 10 + 9 + big.len() + 2 + 10);
+    let mut chunks = Vec::new();
+    p.a.take_output_vectored(&mut chunks);
+    assert_eq!(p.a.output_len(), 0);
+    assert_eq!(chunks.len(), 3, "head+header, the big frame, the tail");
+    assert_eq!(
+        chunks[1].as_ptr(),
+        big.as_ptr(),
+        "the big frame is the application's own buffer"
+    );
+    // What the chunks spell is an ordinary ZMTP stream.
+    for c in &chunks {
+        p.b.handle_input(c);
+    }
+    let mut events = Vec::new();
+    Pair::poll(&mut p.b, &mut events);
+    assert_eq!(Pair::messages(&events), vec![m]);
+}
+
+#[test]
+fn take_output_hands_out_chunks_in_order() {
+    use ringmq_core::zmtp::session::ZERO_COPY_MIN;
+    let mut p = Pair::types(SocketType::Push, SocketType::Pull);
+    p.drive();
+    let big = Bytes::from(vec![1u8; ZERO_COPY_MIN]);
+    p.a.send(&Multipart::single("before"));
+    p.a.send(&Multipart::single(big));
+    p.a.send(&Multipart::single("after"));
+    let mut stream = Vec::new();
+    while let Some(c) = p.a.take_output() {
+        stream.extend_from_slice(&c);
+    }
+    p.b.handle_input(&stream);
+    let mut events = Vec::new();
+    Pair::poll(&mut p.b, &mut events);
+    let got = Pair::messages(&events);
+    assert_eq!(got.len(), 3);
+    assert_eq!(&got[0].first().unwrap()[..], b"before");
+    assert_eq!(got[1].first().unwrap().len(), ZERO_COPY_MIN);
+    assert_eq!(&got[2].first().unwrap()[..], b"after");
 }

@@ -72,7 +72,11 @@ fn poll_all(s: &mut Session) -> Vec<Result<Event, Error>> {
 }
 
 fn output(s: &mut Session) -> Vec<u8> {
-    s.take_output().map(|b| b.to_vec()).unwrap_or_default()
+    let mut v = Vec::new();
+    while let Some(b) = s.take_output() {
+        v.extend_from_slice(&b);
+    }
+    v
 }
 
 /// The first error out of `poll_event`, or panic.

@@ -82,7 +82,7 @@ fuzz_target!(|data: &[u8]| {
         if s.handle_timeout(now).is_err() {
             return;
         }
-        if let Some(out) = s.take_output() {
+        while let Some(out) = s.take_output() {
             out_total += out.len();
         }
         // Output that grows with input: echoes (about 1x), PONGs (smaller than

@@ -41,19 +41,28 @@
 
 use super::command::{Command, Properties};
 use super::error::{lossy, Error};
-use super::frame::{encode_message, Decoded, Decoder, Frame};
+use super::frame::{encode_header, encode_message_frame, Decoded, Decoder, Frame, FLAG_MORE};
 use super::greeting::{Greeting, GREETING_LEN, MAJOR_POS, SIGNATURE_LEN};
 use super::mechanism::{LocalInfo, Mechanism, NullMechanism};
 use crate::msg::{Msg, Multipart};
 use crate::socket_type::SocketType;
 use bytes::{BufMut, Bytes, BytesMut};
 use core::time::Duration;
+use std::collections::VecDeque;
 
 /// Above this many buffered, undecoded input bytes, [`Session::wants_input`]
 /// turns false — unless the buffer still lacks a whole frame, which only more
 /// input can complete. 64 KiB holds many small messages while keeping a
 /// connection whose reader is slow from buffering without bound.
 pub const INPUT_HIGH_WATER: usize = 64 * 1024;
+
+/// Frames at least this large are not copied into the output buffer: the
+/// buffer is cut before them and the frame's own `Bytes` becomes the next
+/// output chunk, so the engine writes it with `sendmsg` from the
+/// application's memory. Below it, copying into one contiguous buffer is
+/// cheaper than another iovec entry. The perf suite's 1 KiB–64 KiB sweep is
+/// the measurement that should tune this value.
+pub const ZERO_COPY_MIN: usize = 16 * 1024;
 
 /// libzmq's default for ZMQ_HANDSHAKE_IVL.
 pub const DEFAULT_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(30);
@@ -190,7 +199,11 @@ pub struct Session {
     /// Input not yet decoded. During the greeting stages the peer's greeting
     /// bytes stay here until all 64 have arrived.
     rx: BytesMut,
-    /// Output not yet taken by the driver.
+    /// Output not yet taken by the driver: finished chunks (large frames
+    /// travel as their own chunk, see [`ZERO_COPY_MIN`]) then the open tail.
+    chunks: VecDeque<Bytes>,
+    /// Bytes in `chunks`.
+    chunks_len: usize,
     tx: BytesMut,
     decoder: Decoder,
     /// The negotiated ZMTP version, known once the greetings are exchanged.
@@ -220,7 +233,7 @@ impl std::fmt::Debug for Session {
             .field("state", &self.state)
             .field("mechanism", &self.mechanism)
             .field("rx_len", &self.rx.len())
-            .field("tx_len", &self.tx.len())
+            .field("output_len", &self.output_len())
             .field("peer", &self.peer)
             .finish_non_exhaustive()
     }
@@ -258,6 +271,8 @@ impl Session {
             greeting_bytes,
             rx: BytesMut::new(),
             tx,
+            chunks: VecDeque::new(),
+            chunks_len: 0,
             version: super::greeting::VERSION,
             peer: None,
             held: Vec::new(),
@@ -356,16 +371,32 @@ impl Session {
 
     /// Bytes waiting for [`take_output`](Self::take_output).
     pub fn output_len(&self) -> usize {
-        self.tx.len()
+        self.chunks_len + self.tx.len()
     }
 
-    /// Everything queued for the peer, as one buffer split off the internal
-    /// one (no copy); `None` if nothing is queued.
+    /// The next chunk queued for the peer (no copy); `None` if nothing is
+    /// queued. Small frames share one contiguous chunk; a frame of at least
+    /// [`ZERO_COPY_MIN`] bytes is a chunk of its own, so call this until it
+    /// returns `None`, or use [`take_output_vectored`](Self::take_output_vectored).
     pub fn take_output(&mut self) -> Option<Bytes> {
+        if let Some(c) = self.chunks.pop_front() {
+            self.chunks_len -= c.len();
+            return Some(c);
+        }
         if self.tx.is_empty() {
             None
         } else {
             Some(self.tx.split().freeze())
+        }
+    }
+
+    /// Everything queued for the peer, in order, appended to `out` as chunks
+    /// for one vectored write.
+    pub fn take_output_vectored(&mut self, out: &mut Vec<Bytes>) {
+        out.extend(self.chunks.drain(..));
+        self.chunks_len = 0;
+        if !self.tx.is_empty() {
+            out.push(self.tx.split().freeze());
         }
     }
 
@@ -613,7 +644,19 @@ impl Session {
                 return;
             }
         }
-        encode_message(&mut self.tx, msg);
+        let n = msg.len();
+        for (i, part) in msg.iter().enumerate() {
+            let more = i + 1 < n;
+            if part.len() >= ZERO_COPY_MIN {
+                encode_header(&mut self.tx, if more { FLAG_MORE } else { 0 }, part.len());
+                let head = self.tx.split().freeze();
+                self.chunks_len += head.len() + part.len();
+                self.chunks.push_back(head);
+                self.chunks.push_back(part.bytes().clone());
+            } else {
+                encode_message_frame(&mut self.tx, part, more);
+            }
+        }
     }
 
     fn queue_commands(&mut self, cmds: &[Command]) {

@@ -157,9 +157,10 @@ pub(crate) struct Conn {
     pub recv_op: Option<OpId>,
     /// A cancel was requested for `recv_op` (backpressure or closing).
     pub recv_cancelling: bool,
-    /// The buffer being written. Invariant: at most one send in flight per
-    /// connection, so bytes can never be reordered.
-    pub sending: Option<Bytes>,
+    /// The chunks being written (empty: no send in flight). Invariant: at
+    /// most one send in flight per connection, so bytes can never be
+    /// reordered.
+    pub sending: Vec<Bytes>,
     /// Reading stopped because the socket's inbound queue is full.
     pub paused: bool,
     /// The socket is closing: flush, read nothing more, then close.

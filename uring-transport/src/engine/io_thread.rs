@@ -342,7 +342,7 @@ impl IoThread {
                 // A connection that never completed its handshake has nothing
                 // it could send.
                 let established = c.session.as_ref().is_some_and(|s| s.is_established());
-                !established || (!queued && !pending && c.sending.is_none())
+                !established || (!queued && !pending && c.sending.is_empty())
             });
             if force || flushed {
                 self.close_conn(k);
@@ -405,7 +405,7 @@ impl IoThread {
             pipe: None,
             recv_op: None,
             recv_cancelling: false,
-            sending: None,
+            sending: Vec::new(),
             paused: false,
             closing: false,
             timer_at: None,
@@ -600,14 +600,13 @@ impl IoThread {
         let Some(conn) = self.conns.get_mut(k) else {
             return;
         };
-        if conn.sending.is_some() {
+        if !conn.sending.is_empty() {
             return;
         }
-        if let Some(buf) = conn.session.as_mut().and_then(|s| s.take_output()) {
-            conn.sending = Some(buf.clone());
-            self.driver
-                .send(conn.fd.as_raw_fd(), buf, Token::Conn(k).encode());
+        if let Some(s) = conn.session.as_mut() {
+            s.take_output_vectored(&mut conn.sending);
         }
+        submit_send(&mut self.driver, conn, k);
     }
 
     fn refresh_timer(&mut self, k: Key) {
@@ -774,7 +773,7 @@ impl IoThread {
                     pipe: None,
                     recv_op: None,
                     recv_cancelling: false,
-                    sending: None,
+                    sending: Vec::new(),
                     paused: false,
                     closing: false,
                     timer_at: None,
@@ -819,14 +818,20 @@ impl IoThread {
                 let Some(conn) = self.conns.get_mut(k) else {
                     return;
                 };
-                let Some(buf) = conn.sending.take() else {
-                    return;
-                };
-                if n < buf.len() {
-                    let rest = buf.slice(n..);
-                    conn.sending = Some(rest.clone());
-                    self.driver
-                        .send(conn.fd.as_raw_fd(), rest, Token::Conn(k).encode());
+                // Drop what the kernel took; a short write resends the rest.
+                let mut n = n;
+                while n > 0 && !conn.sending.is_empty() {
+                    let first = &mut conn.sending[0];
+                    if n >= first.len() {
+                        n -= first.len();
+                        conn.sending.remove(0);
+                    } else {
+                        *first = first.slice(n..);
+                        n = 0;
+                    }
+                }
+                if !conn.sending.is_empty() {
+                    submit_send(&mut self.driver, conn, k);
                 } else {
                     let closing = conn.closing;
                     let sock_id = conn.sock.id();
@@ -845,6 +850,23 @@ impl IoThread {
         // recvs, the eventfd read) and waits for the kernel's last
         // completions before any buffer or descriptor goes.
         self.deferred_close.clear();
+    }
+}
+
+/// Writes a connection's pending chunks: one `send` for a single buffer, one
+/// `sendmsg` gathering several (large frames travel from the application's
+/// own buffers, see `ringmq_core::zmtp::session::ZERO_COPY_MIN`).
+fn submit_send(driver: &mut Driver, conn: &Conn, k: Key) {
+    let fd = conn.fd.as_raw_fd();
+    let user = Token::Conn(k).encode();
+    match conn.sending.as_slice() {
+        [] => {}
+        [one] => {
+            driver.send(fd, one.clone(), user);
+        }
+        many => {
+            driver.sendmsg(fd, many.iter().cloned(), user);
+        }
     }
 }
 
