@@ -23,3 +23,30 @@ ensure_wasm_target() {
     rustup target add wasm32-unknown-unknown
   fi
 }
+
+# pyzmq (whose wheels bundle libzmq 4.3.5) in a project-local venv, for the
+# interop tests. Exports RINGMQ_PYTHON for them.
+ensure_pyzmq() {
+  local venv="$ROOT/.venv"
+  if [ ! -x "$venv/bin/python" ]; then
+    say "creating the Python venv for interop tests ($venv)"
+    if ! python3 -m venv "$venv" 2>/dev/null; then
+      apt_install python3-venv
+      python3 -m venv "$venv"
+    fi
+  fi
+  if ! "$venv/bin/python" -c 'import zmq' 2>/dev/null; then
+    say "installing pyzmq into the venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check 'pyzmq>=26'
+  fi
+  export RINGMQ_PYTHON="$venv/bin/python"
+}
+
+apt_updated=""
+apt_install() {
+  if [ -z "$apt_updated" ]; then
+    apt-get update -qq
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+}
