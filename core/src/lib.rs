@@ -23,6 +23,7 @@ pub mod mtrie;
 pub mod options;
 pub mod pipe;
 pub mod sim;
+pub mod snapshot;
 pub mod socket;
 pub mod socket_type;
 pub mod strategy;
