@@ -15,5 +15,8 @@ fn main() {
         let temperature: i64 = update.split(' ').nth(1).unwrap().parse().unwrap();
         total += temperature;
     }
-    println!("Average temperature for zipcode '{filter}' was {}F", total / 100);
+    println!(
+        "Average temperature for zipcode '{filter}' was {}F",
+        total / 100
+    );
 }

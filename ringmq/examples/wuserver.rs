@@ -20,7 +20,7 @@ fn main() {
         let temperature = next(215) as i32 - 80;
         let humidity = next(50) + 10;
         publisher
-            .send(&format!("{zipcode:05} {temperature} {humidity}"), 0)
+            .send(format!("{zipcode:05} {temperature} {humidity}").as_str(), 0)
             .unwrap();
     }
 }

@@ -6,9 +6,10 @@ use crate::engine::{Remote, TransportOptions};
 use crate::shared::SharedSocket;
 use bytes::Bytes;
 use ringmq_core::zmtp::Session;
-use ringmq_core::PipeId;
+use ringmq_core::{Error, PipeId};
 use std::os::fd::OwnedFd;
 use std::path::PathBuf;
+use std::sync::mpsc::SyncSender;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -122,6 +123,11 @@ pub(crate) struct Listener {
     pub ipc_path: Option<PathBuf>,
     pub opts: TransportOptions,
     pub accept_op: Option<OpId>,
+    /// Unbound (or its socket closed): the accept is being cancelled, and
+    /// the listener goes once its final completion is in.
+    pub closing: bool,
+    /// Who waits for the port to be free (`unbind`).
+    pub on_closed: Option<SyncSender<Result<(), Error>>>,
 }
 
 /// A connected endpoint: reconnects with backoff and keeps its pipe across
@@ -165,6 +171,12 @@ pub(crate) struct Conn {
     pub paused: bool,
     /// The socket is closing: flush, read nothing more, then close.
     pub closing: bool,
+    /// The peer is gone (end of stream, or an error) while input it sent
+    /// was still waiting for room in the socket's queue. The connection
+    /// neither reads nor writes any more; it stays only until that input
+    /// is delivered, then closes (what a peer sent before leaving stays
+    /// receivable).
+    pub gone: bool,
     /// The session timer currently in the heap.
     pub timer_at: Option<Instant>,
 }

@@ -12,7 +12,7 @@ use crate::driver::{Completion, CompletionResult, Driver, DriverConfig, SetupErr
 use crate::shared::SharedSocket;
 use ringmq_core::pipe::PeerMeta;
 use ringmq_core::zmtp::{Event, Session, SessionConfig};
-use ringmq_core::Error;
+use ringmq_core::{Error, SocketType};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::os::fd::{AsRawFd, OwnedFd};
@@ -170,6 +170,8 @@ impl IoThread {
                         ipc_path,
                         opts,
                         accept_op: None,
+                        closing: false,
+                        on_closed: None,
                     });
                     let op = self
                         .driver
@@ -200,8 +202,8 @@ impl IoThread {
                     endpoint,
                     reply,
                 } => {
-                    let r = self.unbind(&sock, &endpoint);
-                    let _ = reply.send(r);
+                    // Answered once the port is free (see close_listener).
+                    self.unbind(&sock, &endpoint, reply);
                 }
                 Cmd::Disconnect {
                     sock,
@@ -230,17 +232,26 @@ impl IoThread {
         self.cmds = cmds;
     }
 
-    fn unbind(&mut self, sock: &Arc<SharedSocket>, endpoint: &str) -> Result<(), Error> {
-        let entry = self.sockets.get_mut(&sock.id()).ok_or(Error::NoEntry)?;
+    fn unbind(
+        &mut self,
+        sock: &Arc<SharedSocket>,
+        endpoint: &str,
+        reply: SyncSender<Result<(), Error>>,
+    ) {
         let listeners = &self.listeners;
-        let pos = entry
-            .listeners
-            .iter()
-            .position(|k| listeners.get(*k).is_some_and(|l| l.endpoint == endpoint))
-            .ok_or(Error::NoEntry)?;
+        let pos = self.sockets.get(&sock.id()).and_then(|entry| {
+            entry
+                .listeners
+                .iter()
+                .position(|k| listeners.get(*k).is_some_and(|l| l.endpoint == endpoint))
+        });
+        let Some(pos) = pos else {
+            let _ = reply.send(Err(Error::NoEntry));
+            return;
+        };
+        let entry = self.sockets.get_mut(&sock.id()).expect("found above");
         let k = entry.listeners.swap_remove(pos);
-        self.close_listener(k);
-        Ok(())
+        self.close_listener(k, Some(reply));
     }
 
     fn disconnect(&mut self, sock: &Arc<SharedSocket>, endpoint: &str) -> Result<(), Error> {
@@ -271,15 +282,38 @@ impl IoThread {
         }
     }
 
-    fn close_listener(&mut self, k: Key) {
+    /// Stops listening. The armed multishot accept holds a reference to the
+    /// listening socket, so closing our descriptor alone would leave the port
+    /// bound (and a `bind` right after `unbind` failing with `EADDRINUSE`)
+    /// until the kernel has processed the cancel: the listener is kept until
+    /// the accept's final completion, then its descriptor is closed and
+    /// `reply` answered.
+    fn close_listener(&mut self, k: Key, reply: Option<SyncSender<Result<(), Error>>>) {
+        let Some(l) = self.listeners.get_mut(k) else {
+            if let Some(r) = reply {
+                let _ = r.send(Ok(()));
+            }
+            return;
+        };
+        if let Some(p) = l.ipc_path.take() {
+            let _ = std::fs::remove_file(p);
+        }
+        l.closing = true;
+        l.on_closed = reply;
+        match l.accept_op {
+            Some(op) => self.driver.cancel(op),
+            None => self.listener_closed(k),
+        }
+    }
+
+    /// The listener's accept has had its final completion: no operation
+    /// refers to its descriptor any more, so it is closed at once.
+    fn listener_closed(&mut self, k: Key) {
         if let Some(l) = self.listeners.remove(k) {
-            if let Some(op) = l.accept_op {
-                self.driver.cancel(op);
+            drop(l.fd);
+            if let Some(r) = l.on_closed {
+                let _ = r.send(Ok(()));
             }
-            if let Some(p) = &l.ipc_path {
-                let _ = std::fs::remove_file(p);
-            }
-            self.deferred_close.push(l.fd);
         }
     }
 
@@ -290,31 +324,20 @@ impl IoThread {
         let deadline = linger.map(|d| Instant::now() + d);
         entry.closing = Some(deadline);
         let listeners = std::mem::take(&mut entry.listeners);
-        let connecters = std::mem::take(&mut entry.connecters);
         let conns = entry.conns.clone();
         for k in listeners {
-            self.close_listener(k);
+            self.close_listener(k, None);
         }
-        for ck in connecters {
-            // Stop reconnecting; a live connection stays to flush.
-            if let Some(c) = self.connecters.remove(ck) {
-                if let Some(k) = c.conn {
-                    if let Some(conn) = self.conns.get_mut(k) {
-                        conn.origin = Origin::Accepted;
-                    }
-                }
-            }
-        }
+        // Connecters stay while something waits to be sent through them:
+        // like libzmq, a lingering socket keeps reconnecting to deliver what
+        // it queued while its peer was away. `check_linger` drops each once
+        // nothing is left for it (or at the deadline).
         for k in conns {
             if let Some(conn) = self.conns.get_mut(k) {
                 conn.closing = true;
-                if let Some(op) = conn.recv_op {
-                    if !conn.recv_cancelling {
-                        conn.recv_cancelling = true;
-                        self.driver.cancel(op);
-                    }
-                }
             }
+            // Stops reading (except to finish a handshake, see arm_recv).
+            self.arm_recv(k);
             self.pump_out(k);
         }
         if let Some(d) = deadline {
@@ -324,7 +347,8 @@ impl IoThread {
     }
 
     /// Closes a closing socket's connections that have written everything
-    /// (or all of them when `force`), and forgets the socket once none is left.
+    /// and drops its connecters that have nothing left to send (or all of
+    /// them when `force`), and forgets the socket once none is left.
     fn check_linger(&mut self, sock_id: u64, force: bool) {
         let Some(entry) = self.sockets.get(&sock_id) else {
             return;
@@ -333,19 +357,40 @@ impl IoThread {
             return;
         }
         let conns = entry.conns.clone();
+        let connecters = entry.connecters.clone();
         for k in conns {
             let flushed = self.conns.get(k).is_none_or(|c| {
+                let established = c.session.as_ref().is_some_and(|s| s.is_established());
+                if !established {
+                    // Connecting, or in its handshake: nothing was sent yet.
+                    // Worth waiting for only as a connecter's new connection
+                    // with messages queued for it.
+                    return match c.origin {
+                        Origin::Connecter(ck) => !self.connecter_has_queued(ck),
+                        Origin::Accepted => true,
+                    };
+                }
                 let queued = c
                     .pipe
                     .is_some_and(|p| c.sock.lock().pipe(p).is_some_and(|p| p.out_len() > 0));
                 let pending = c.session.as_ref().is_some_and(|s| s.output_len() > 0);
-                // A connection that never completed its handshake has nothing
-                // it could send.
-                let established = c.session.as_ref().is_some_and(|s| s.is_established());
-                !established || (!queued && !pending && c.sending.is_empty())
+                // A connection whose peer is gone has nobody to flush to.
+                c.gone || (!queued && !pending && c.sending.is_empty())
             });
             if force || flushed {
                 self.close_conn(k);
+            }
+        }
+        for ck in connecters {
+            let done = self
+                .connecters
+                .get(ck)
+                .is_none_or(|c| c.conn.is_none() && !self.connecter_has_queued(ck));
+            if force || done {
+                if let Some(e) = self.sockets.get_mut(&sock_id) {
+                    e.connecters.retain(|c| *c != ck);
+                }
+                self.remove_connecter(ck);
             }
         }
         if let Some(entry) = self.sockets.get(&sock_id) {
@@ -353,6 +398,21 @@ impl IoThread {
                 self.sockets.remove(&sock_id);
             }
         }
+    }
+
+    /// Messages wait in the pipe a connecter keeps across reconnects. A
+    /// SUB's or XSUB's queue holds only subscriptions, which mean nothing
+    /// once the socket is closed: those never keep a closed socket waiting.
+    fn connecter_has_queued(&self, ck: Key) -> bool {
+        let Some(c) = self.connecters.get(ck) else {
+            return false;
+        };
+        let (Some(p), Some(e)) = (c.pipe, self.sockets.get(&c.sock_id)) else {
+            return false;
+        };
+        let core = e.sock.lock();
+        !matches!(core.socket_type(), SocketType::Sub | SocketType::XSub)
+            && core.pipe(p).is_some_and(|p| p.out_len() > 0)
     }
 
     // ----- connections -----------------------------------------------------
@@ -377,6 +437,8 @@ impl IoThread {
             return;
         };
         let sock = entry.sock.clone();
+        // A lingering socket's reconnection: it only flushes.
+        let closing = entry.closing.is_some();
         let (domain, addr) = match &c.remote {
             Remote::Tcp(a) => (
                 socket2::Domain::for_address(*a),
@@ -407,7 +469,8 @@ impl IoThread {
             recv_cancelling: false,
             sending: Vec::new(),
             paused: false,
-            closing: false,
+            closing,
+            gone: false,
             timer_at: None,
         });
         self.connecters.get_mut(ck).expect("checked").conn = Some(k);
@@ -445,8 +508,12 @@ impl IoThread {
         let Some(conn) = self.conns.get_mut(k) else {
             return;
         };
-        let wants = conn.session.as_ref().is_some_and(|s| s.wants_input());
-        if conn.recv_op.is_none() && !conn.closing && !conn.paused && wants {
+        let established = conn.session.as_ref().is_some_and(Session::is_established);
+        // A closing socket reads only to complete a handshake: a lingering
+        // connecter's new connection must finish it before it can flush.
+        let wants = conn.session.as_ref().is_some_and(|s| s.wants_input())
+            && (!conn.closing || !established);
+        if conn.recv_op.is_none() && !conn.paused && !conn.gone && wants {
             conn.recv_cancelling = false;
             conn.recv_op = Some(
                 self.driver
@@ -454,7 +521,8 @@ impl IoThread {
             );
         } else if conn.recv_op.is_some() && !wants && !conn.recv_cancelling {
             // Backpressure: the session holds as much undecoded input as it
-            // may; stop the kernel from reading more until it has room.
+            // may; stop the kernel from reading more until it has room. (Or
+            // the socket is closing.)
             conn.recv_cancelling = true;
             self.driver.cancel(conn.recv_op.expect("checked"));
         }
@@ -526,6 +594,11 @@ impl IoThread {
                 }
             }
         }
+        if self.conns.get(k).is_some_and(|c| c.gone && !c.paused) {
+            // Its peer left earlier; the last of what it sent is delivered.
+            self.lose_conn(k);
+            return;
+        }
         self.arm_recv(k);
         self.pump_out(k);
         self.refresh_timer(k);
@@ -572,6 +645,11 @@ impl IoThread {
         let Some(conn) = self.conns.get_mut(k) else {
             return;
         };
+        if conn.gone {
+            // Nobody to write to; a connecter's pipe keeps its messages for
+            // the next connection.
+            return;
+        }
         if let (Some(p), Some(session)) = (conn.pipe, conn.session.as_mut()) {
             if session.is_established() {
                 let mut popped = false;
@@ -600,7 +678,7 @@ impl IoThread {
         let Some(conn) = self.conns.get_mut(k) else {
             return;
         };
-        if !conn.sending.is_empty() {
+        if !conn.sending.is_empty() || conn.gone {
             return;
         }
         if let Some(s) = conn.session.as_mut() {
@@ -613,6 +691,9 @@ impl IoThread {
         let Some(conn) = self.conns.get_mut(k) else {
             return;
         };
+        if conn.gone {
+            return;
+        }
         let at = conn
             .session
             .as_ref()
@@ -651,19 +732,63 @@ impl IoThread {
     }
 
     /// The peer is gone or misbehaved: close, and reconnect if we connected.
+    ///
+    /// A connection whose input is waiting for room in the socket's queue is
+    /// kept instead, reading and writing nothing, until `pump_in` has
+    /// delivered that input: the session may have read well past the queue's
+    /// HWM (up to its input high-water mark) before the end of the stream,
+    /// and closing now would lose messages the peer sent before leaving.
     fn lose_conn(&mut self, k: Key) {
+        if self.keep_for_input(k) {
+            return;
+        }
         let origin = self.conns.get(k).map(|c| c.origin);
         self.close_conn(k);
         if let Some(Origin::Connecter(ck)) = origin {
-            let closing = self
-                .connecters
-                .get(ck)
-                .and_then(|c| self.sockets.get(&c.sock_id))
-                .is_none_or(|e| e.closing.is_some());
-            if !closing {
+            let Some(sock_id) = self.connecters.get(ck).map(|c| c.sock_id) else {
+                return;
+            };
+            if self
+                .sockets
+                .get(&sock_id)
+                .is_none_or(|e| e.closing.is_some())
+            {
+                // A lingering socket reconnects only while something waits
+                // to be sent (check_linger drops the connecter otherwise).
+                self.check_linger(sock_id, false);
+            }
+            if self.connecters.get(ck).is_some() && self.sockets.contains_key(&sock_id) {
                 self.schedule_reconnect(ck);
             }
         }
+    }
+
+    /// Marks `k` gone if it still holds input for the application (see
+    /// `lose_conn`); true if it was kept.
+    fn keep_for_input(&mut self, k: Key) -> bool {
+        let Some(conn) = self.conns.get_mut(k) else {
+            return false;
+        };
+        // `paused`: the last `pump_in` stopped for lack of room, so the
+        // session may hold more. A closing socket's input has no reader;
+        // a dead (or never established) session has nothing to give.
+        let waiting = conn.paused
+            && !conn.closing
+            && conn.pipe.is_some()
+            && conn.session.as_ref().is_some_and(Session::is_established);
+        if !waiting {
+            return false;
+        }
+        conn.gone = true;
+        // No heartbeat can fail a peer that is already gone.
+        conn.timer_at = None;
+        if let Some(op) = conn.recv_op {
+            if !conn.recv_cancelling {
+                conn.recv_cancelling = true;
+                self.driver.cancel(op);
+            }
+        }
+        true
     }
 
     fn close_conn(&mut self, k: Key) {
@@ -716,8 +841,8 @@ impl IoThread {
                     let Some(conn) = self.conns.get_mut(k) else {
                         continue;
                     };
-                    if conn.timer_at != Some(at) {
-                        continue; // superseded
+                    if conn.timer_at != Some(at) || conn.gone {
+                        continue; // superseded, or the peer left already
                     }
                     conn.timer_at = None;
                     let r = conn
@@ -756,7 +881,8 @@ impl IoThread {
         match d {
             Done::Wake => self.arm_wake(),
             Done::Accepted(lk, fd) => {
-                let Some(l) = self.listeners.get(lk) else {
+                // A listener being closed accepts nobody (`fd` closes here).
+                let Some(l) = self.listeners.get(lk).filter(|l| !l.closing) else {
                     return;
                 };
                 let opts = l.opts.clone();
@@ -776,6 +902,7 @@ impl IoThread {
                     sending: Vec::new(),
                     paused: false,
                     closing: false,
+                    gone: false,
                     timer_at: None,
                 });
                 self.entry(&sock).conns.push(k);
@@ -784,7 +911,9 @@ impl IoThread {
             Done::AcceptEnded(lk) => {
                 // The multishot accept stopped (cancelled, or an error such
                 // as EMFILE): re-arm while the listener lives.
-                if let Some(l) = self.listeners.get_mut(lk) {
+                if self.listeners.get(lk).is_some_and(|l| l.closing) {
+                    self.listener_closed(lk);
+                } else if let Some(l) = self.listeners.get_mut(lk) {
                     let raw = l.fd.as_raw_fd();
                     l.accept_op = Some(
                         self.driver
@@ -819,17 +948,21 @@ impl IoThread {
                     return;
                 };
                 // Drop what the kernel took; a short write resends the rest.
+                // (Whole chunks are removed in one drain: with thousands of
+                // chunks, removing them one by one from the front is
+                // quadratic.)
                 let mut n = n;
-                while n > 0 && !conn.sending.is_empty() {
-                    let first = &mut conn.sending[0];
-                    if n >= first.len() {
-                        n -= first.len();
-                        conn.sending.remove(0);
+                let mut whole = 0;
+                for chunk in &mut conn.sending {
+                    if n >= chunk.len() {
+                        n -= chunk.len();
+                        whole += 1;
                     } else {
-                        *first = first.slice(n..);
-                        n = 0;
+                        *chunk = chunk.slice(n..);
+                        break;
                     }
                 }
+                conn.sending.drain(..whole);
                 if !conn.sending.is_empty() {
                     submit_send(&mut self.driver, conn, k);
                 } else {
@@ -853,6 +986,9 @@ impl IoThread {
     }
 }
 
+/// The most buffers one `sendmsg` gathers: Linux's `IOV_MAX` (`UIO_MAXIOV`).
+const MAX_IOVECS: usize = 1024;
+
 /// Writes a connection's pending chunks: one `send` for a single buffer, one
 /// `sendmsg` gathering several (large frames travel from the application's
 /// own buffers, see `ringmq_core::zmtp::session::ZERO_COPY_MIN`).
@@ -865,7 +1001,11 @@ fn submit_send(driver: &mut Driver, conn: &Conn, k: Key) {
             driver.send(fd, one.clone(), user);
         }
         many => {
-            driver.sendmsg(fd, many.iter().cloned(), user);
+            // One sendmsg takes at most IOV_MAX iovecs (more is EMSGSIZE,
+            // which would drop the connection): a message of many large
+            // frames goes out in several sends; `Done::Sent` resubmits the
+            // rest like the rest of a short write.
+            driver.sendmsg(fd, many.iter().take(MAX_IOVECS).cloned(), user);
         }
     }
 }
