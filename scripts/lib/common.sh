@@ -50,3 +50,29 @@ apt_install() {
   fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
 }
+
+# valgrind, for the instruction counts of scripts/perf (callgrind).
+ensure_valgrind() {
+  if ! command -v valgrind >/dev/null 2>&1; then
+    say "installing valgrind"
+    apt_install valgrind
+  fi
+}
+
+# The system's libzmq with its headers (Debian libzmq3-dev): the perf suite
+# links it to compare ringmq with libzmq.
+ensure_libzmq_dev() {
+  if ! dpkg-query -W -f='${Status}' libzmq3-dev 2>/dev/null | grep -q 'install ok installed'; then
+    say "installing libzmq3-dev"
+    apt_install libzmq3-dev
+  fi
+}
+
+# Headless Chromium and its WebDriver, for the inspector's browser tests and
+# screenshots. Both in one apt command so that their versions match.
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromedriver ]; then
+    say "installing chromium and chromium-driver"
+    apt_install chromium chromium-driver
+  fi
+}
