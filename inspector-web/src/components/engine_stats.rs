@@ -1,0 +1,68 @@
+use std::collections::BTreeMap;
+
+use ringmq_core::snapshot::IoThreadSnapshot;
+use yew::prelude::*;
+
+use super::sparkline::Sparkline;
+use crate::format;
+use crate::state::ThreadRates;
+
+#[derive(Properties, PartialEq)]
+pub struct EngineStatsProps {
+    pub threads: Vec<IoThreadSnapshot>,
+    #[prop_or_default]
+    pub rates: BTreeMap<u32, ThreadRates>,
+}
+
+/// The io_uring engine per I/O thread: how well submissions batch (SQEs per
+/// io_uring_enter), how much each wake-up reaps, buffer-ring exhaustion.
+#[component]
+pub fn EngineStats(props: &EngineStatsProps) -> Html {
+    let opt = |v: Option<f64>| v.map_or("–".to_string(), format::sig3);
+    html! {
+        <div class="engine-stats" data-testid="engine-stats">
+            if props.threads.is_empty() {
+                <div class="dim empty">{ "no I/O threads" }</div>
+            } else {
+                <table>
+                    <thead>
+                        <tr>
+                            <th>{ "thread" }</th>
+                            <th class="num" title="io_uring_enter calls per second">{ "submits/s" }</th>
+                            <th class="num" title="SQEs per io_uring_enter: now (last interval) and overall">{ "SQEs/submit" }</th>
+                            <th class="num" title="CQEs per loop turn: now / overall">{ "CQEs/wake" }</th>
+                            <th class="num" title="the most CQEs handled in one wake-up">{ "max" }</th>
+                            <th class="num" title="multishot receives that ran out of provided buffers">{ "ENOBUFS" }</th>
+                            <th class="num">{ "conns" }</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        { for props.threads.iter().map(|t| {
+                            let r = props.rates.get(&t.index).cloned().unwrap_or_default();
+                            html! {
+                                <tr data-testid={format!("io-thread-{}", t.index)}>
+                                    <td>{ format!("io-{}", t.index) }</td>
+                                    <td class="num spark-cell">
+                                        <Sparkline values={r.submits.clone()} width={40.0} height={14.0} class="c-io" title="submits per second" />
+                                        { format::si(r.submits.back().copied().unwrap_or(0.0)) }
+                                    </td>
+                                    <td class="num" title={format!("{} SQEs in {} submits", format::int(t.sqes_submitted), format::int(t.submit_calls))}>
+                                        <b>{ opt(r.sqes_per_submit) }</b><span class="dim">{ format!(" / {}", format::ratio(t.sqes_submitted, t.submit_calls)) }</span>
+                                    </td>
+                                    <td class="num" title={format!("{} CQEs in {} loop turns; at most {} in one wake-up", format::int(t.cqes_reaped), format::int(t.loop_turns), t.max_cqes_per_wake)}>
+                                        <b>{ opt(r.cqes_per_turn) }</b><span class="dim">{ format!(" / {}", format::ratio(t.cqes_reaped, t.loop_turns)) }</span>
+                                    </td>
+                                    <td class="num">{ format::int(t.max_cqes_per_wake) }</td>
+                                    <td class={classes!("num", (t.enobufs > 0).then_some("warn"))} title={format!("{} provided buffers in the ring", format::int(t.buffers_total))}>
+                                        { format::int(t.enobufs) }<span class="dim">{ format!(" /{}", format::int(t.buffers_total)) }</span>
+                                    </td>
+                                    <td class="num">{ format::int(t.connections) }</td>
+                                </tr>
+                            }
+                        }) }
+                    </tbody>
+                </table>
+            }
+        </div>
+    }
+}

@@ -1,0 +1,3 @@
+fn main() {
+    ringmq_inspector_web::start();
+}
