@@ -7,6 +7,8 @@
 use bytes::Bytes;
 use smallvec::SmallVec;
 use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::num::NonZeroU64;
 use std::ops::Deref;
 
 /// One frame of a message.
@@ -96,9 +98,30 @@ impl fmt::Debug for Msg {
 /// ordinary leading frames. Two frames are stored inline, which covers the
 /// common `[delimiter, body]` and `[identity, body]` shapes without a heap
 /// allocation for the frame list.
-#[derive(Clone, Default, PartialEq, Eq, Hash)]
+///
+/// A message may carry a *stamp*: an opaque non-zero number (the I/O layer
+/// puts a monotonic clock reading in it, for the latency histograms of the
+/// messages it samples). The core never reads a clock and never looks at the
+/// stamp; it travels with the message through the queues, is kept by
+/// `clone` (each fan-out copy has it) and is ignored by `==` and `hash`.
+#[derive(Clone, Default)]
 pub struct Multipart {
     parts: SmallVec<[Msg; 2]>,
+    stamp: Option<NonZeroU64>,
+}
+
+impl PartialEq for Multipart {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts == other.parts
+    }
+}
+
+impl Eq for Multipart {}
+
+impl Hash for Multipart {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.parts.hash(state);
+    }
 }
 
 impl Multipart {
@@ -112,7 +135,25 @@ impl Multipart {
     pub fn single(part: impl Into<Msg>) -> Self {
         let mut parts = SmallVec::new();
         parts.push(part.into());
-        Multipart { parts }
+        Multipart { parts, stamp: None }
+    }
+
+    /// The message's stamp, if it has one (see the type's docs).
+    #[inline]
+    pub fn stamp(&self) -> Option<u64> {
+        self.stamp.map(NonZeroU64::get)
+    }
+
+    /// Stamps the message; 0 removes the stamp.
+    #[inline]
+    pub fn set_stamp(&mut self, stamp: u64) {
+        self.stamp = NonZeroU64::new(stamp);
+    }
+
+    /// Removes the stamp and returns it.
+    #[inline]
+    pub fn take_stamp(&mut self) -> Option<u64> {
+        self.stamp.take().map(NonZeroU64::get)
     }
 
     /// Appends a frame.
@@ -138,7 +179,10 @@ impl Multipart {
     pub fn split_front(&mut self, n: usize) -> Multipart {
         let n = n.min(self.parts.len());
         let head = self.parts.drain(..n).collect();
-        Multipart { parts: head }
+        Multipart {
+            parts: head,
+            stamp: None,
+        }
     }
 
     /// Puts `head`'s frames in front of this message's.
@@ -209,6 +253,7 @@ impl<M: Into<Msg>> FromIterator<M> for Multipart {
     fn from_iter<I: IntoIterator<Item = M>>(iter: I) -> Self {
         Multipart {
             parts: iter.into_iter().map(Into::into).collect(),
+            stamp: None,
         }
     }
 }
@@ -236,5 +281,23 @@ mod tests {
         assert_eq!(m.len(), 4);
         assert_eq!(m.byte_len(), 4);
         assert_eq!(&*m.pop_front().unwrap(), b"id");
+    }
+
+    #[test]
+    fn stamp_travels_with_clones_and_is_ignored_by_eq() {
+        let mut m = Multipart::single("body");
+        assert_eq!(m.stamp(), None);
+        m.set_stamp(42);
+        m.push_front("id");
+        let copy = m.clone();
+        assert_eq!(copy.stamp(), Some(42));
+        assert_eq!(copy, Multipart::from_iter(["id", "body"]));
+        let head = m.split_front(1);
+        assert_eq!((head.stamp(), m.stamp()), (None, Some(42)));
+        assert_eq!(m.take_stamp(), Some(42));
+        assert_eq!(m.stamp(), None);
+        m.set_stamp(7);
+        m.set_stamp(0);
+        assert_eq!(m.stamp(), None);
     }
 }

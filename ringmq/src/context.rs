@@ -2,12 +2,13 @@
 //! socket uses tcp or ipc, the io_uring engine.
 
 use crate::error::{Error, Result};
-use crate::inproc::Registry;
 use crate::socket::{Socket, SocketType};
+use crate::stats::{Registered, Registry};
 use crate::transport::{Engine, EngineConfig, SharedSocket};
+use ringmq_core::snapshot::Snapshot;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 /// A ringmq context: the `zmq` crate's `Context`.
 ///
@@ -43,27 +44,95 @@ pub(crate) struct ContextInner {
     /// Started on first use; a failure is kept (and was logged once).
     engine: OnceLock<std::result::Result<Engine, String>>,
     terminated: AtomicBool,
-    /// Every open socket, so that termination reaches them all.
-    sockets: Mutex<HashMap<u64, Arc<SharedSocket>>>,
-    /// Signalled when a socket closes (`destroy` waits for none to be left).
-    closed: Condvar,
+    /// Every open socket (so that termination reaches them all), with what
+    /// the inspector needs to know about them.
+    pub(crate) registry: Arc<Registry>,
     /// The inproc name space.
-    pub(crate) inproc: Mutex<Registry>,
+    pub(crate) inproc: Mutex<crate::inproc::Registry>,
+    /// Inspector servers started by `serve_inspector` (or `RINGMQ_INSPECT`);
+    /// stopped when the context is destroyed or dropped.
+    #[cfg(feature = "inspector")]
+    pub(crate) inspectors: Mutex<Vec<crate::inspector::Server>>,
 }
 
 impl Context {
     /// Creates a context.
+    ///
+    /// If the environment variable `RINGMQ_INSPECT` holds an address
+    /// (`127.0.0.1:9870`; port 0 picks one), the context serves the live
+    /// inspector there (see `serve_inspector`, feature `inspector`), so any
+    /// program using ringmq can be watched without a code change. Only one
+    /// context at a time does so: the first one created, or the next one
+    /// after it is gone. The address is printed to stderr, as is a failure
+    /// (the context works either way).
     pub fn new() -> Context {
-        Context {
+        let ctx = Context {
             inner: Arc::new(ContextInner {
                 io_threads: AtomicI32::new(1),
                 engine: OnceLock::new(),
                 terminated: AtomicBool::new(false),
-                sockets: Mutex::new(HashMap::new()),
-                closed: Condvar::new(),
-                inproc: Mutex::new(Registry::default()),
+                registry: Arc::new(Registry::new()),
+                inproc: Mutex::new(crate::inproc::Registry::default()),
+                #[cfg(feature = "inspector")]
+                inspectors: Mutex::new(Vec::new()),
             }),
+        };
+        ctx.inspect_from_env();
+        ctx
+    }
+
+    /// `RINGMQ_INSPECT`: serves the inspector for the first context of the
+    /// process, and again for a later one once that one is gone (a fixed
+    /// port cannot serve two contexts at once).
+    #[cfg(feature = "inspector")]
+    fn inspect_from_env(&self) {
+        let Some(addr) = std::env::var_os("RINGMQ_INSPECT") else {
+            return;
+        };
+        let addr = addr.to_string_lossy();
+        let addr = addr.trim();
+        if addr.is_empty() || crate::inspector::ENV_SERVER.swap(true, Ordering::AcqRel) {
+            return;
         }
+        match self.serve_inspector_as(addr, true) {
+            Ok(bound) => eprintln!("ringmq: inspector on http://{bound}/ (RINGMQ_INSPECT)"),
+            Err(e) => {
+                crate::inspector::ENV_SERVER.store(false, Ordering::Release);
+                eprintln!("ringmq: RINGMQ_INSPECT={addr}: the inspector could not start: {e}");
+            }
+        }
+    }
+
+    #[cfg(not(feature = "inspector"))]
+    fn inspect_from_env(&self) {
+        static WARNED: std::sync::Once = std::sync::Once::new();
+        if std::env::var_os("RINGMQ_INSPECT").is_some_and(|v| !v.is_empty()) {
+            WARNED.call_once(|| {
+                eprintln!(
+                    "ringmq: RINGMQ_INSPECT is set, but ringmq was built without its `inspector` feature"
+                );
+            });
+        }
+    }
+
+    /// What the live inspector shows, now: every socket of the context with
+    /// its endpoints, counters, pipes (queue depths, high-water marks, mute
+    /// state, drops) and sampled latency distributions, the I/O threads'
+    /// counters, and the latest connection events (up to 512). A ringmq
+    /// extension.
+    ///
+    /// ```
+    /// use ringmq as zmq;
+    /// let ctx = zmq::Context::new();
+    /// let push = ctx.socket(zmq::PUSH).unwrap();
+    /// push.bind("inproc://snapshot-doc").unwrap();
+    /// let snap = ctx.snapshot();
+    /// assert_eq!(snap.sockets[0].socket_type, "PUSH");
+    /// assert_eq!(snap.sockets[0].endpoints[0].endpoint, "inproc://snapshot-doc");
+    /// assert_eq!(snap.events[0].kind, "listening");
+    /// ```
+    pub fn snapshot(&self) -> Snapshot {
+        self.inner.registry.snapshot(None, None).0
     }
 
     /// `ZMQ_IO_THREADS`: the number of I/O threads (default 1).
@@ -116,6 +185,7 @@ impl Context {
         while !sockets.is_empty() {
             sockets = self
                 .inner
+                .registry
                 .closed
                 .wait(sockets)
                 .unwrap_or_else(|e| e.into_inner());
@@ -124,6 +194,9 @@ impl Context {
         if let Some(Ok(engine)) = self.inner.engine.get() {
             engine.shutdown();
         }
+        // Last, so a destroy that waits for lingering sockets can still be
+        // watched.
+        self.inner.stop_inspectors();
         Ok(())
     }
 }
@@ -147,8 +220,17 @@ impl ContextInner {
         self.terminated.load(Ordering::Acquire)
     }
 
-    fn lock_sockets(&self) -> MutexGuard<'_, HashMap<u64, Arc<SharedSocket>>> {
-        self.sockets.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock_sockets(&self) -> MutexGuard<'_, HashMap<u64, Registered>> {
+        self.registry.lock_sockets()
+    }
+
+    fn stop_inspectors(&self) {
+        #[cfg(feature = "inspector")]
+        {
+            let servers =
+                std::mem::take(&mut *self.inspectors.lock().unwrap_or_else(|e| e.into_inner()));
+            drop(servers);
+        }
     }
 
     fn terminate(&self) {
@@ -157,7 +239,7 @@ impl ContextInner {
         let sockets = self.lock_sockets();
         self.terminated.store(true, Ordering::Release);
         for s in sockets.values() {
-            s.terminate();
+            s.shared.terminate();
         }
     }
 
@@ -170,13 +252,12 @@ impl ContextInner {
         if self.is_terminated() {
             return Err(Error::ETERM);
         }
-        sockets.insert(s.id(), s.clone());
+        Registry::insert(&mut sockets, s);
         Ok(())
     }
 
     pub(crate) fn remove_socket(&self, id: u64) {
-        self.lock_sockets().remove(&id);
-        self.closed.notify_all();
+        self.registry.remove(id);
     }
 
     /// The engine, started on first call.
@@ -196,10 +277,11 @@ impl ContextInner {
                 })
                 .map_err(|e| e.to_string())
             };
-            if let Err(why) = &started {
-                eprintln!(
+            match &started {
+                Ok(engine) => self.registry.set_engine(engine.counters()),
+                Err(why) => eprintln!(
                     "ringmq: tcp:// and ipc:// are unavailable ({why}); inproc:// still works"
-                );
+                ),
             }
             started
         });
@@ -233,9 +315,10 @@ impl Context {
 impl Drop for ContextInner {
     fn drop(&mut self) {
         // Every socket holds a Context, so none is left: flush lingering
-        // sockets and stop the I/O threads.
+        // sockets and stop the I/O threads, then the inspector.
         if let Some(Ok(engine)) = self.engine.get() {
             engine.shutdown();
         }
+        self.stop_inspectors();
     }
 }

@@ -12,9 +12,9 @@
 //! cannot deadlock. Nothing else ever holds two socket locks.
 
 use crate::error::{Error, Result};
-use crate::transport::SharedSocket;
+use crate::transport::{monotonic_ns, ConnEventKind, SharedSocket};
 use ringmq_core::pipe::PeerMeta;
-use ringmq_core::{PipeId, Socket as CoreSocket};
+use ringmq_core::{Multipart, PipeId, Socket as CoreSocket};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -136,8 +136,9 @@ impl Link {
         match *state {
             LinkState::Dead => return false,
             LinkState::Up => {
-                moved |= transfer(&mut a, pa, &mut b, pb);
-                moved |= transfer(&mut b, pb, &mut a, pa);
+                let (sa, sb) = (&self.ends[0].sock, &self.ends[1].sock);
+                moved |= transfer((&mut a, sa, pa), (&mut b, pb));
+                moved |= transfer((&mut b, sb, pb), (&mut a, pa));
             }
             LinkState::Closing { side, deadline } => {
                 // Only the closed end's leftovers move; nobody reads its side.
@@ -146,7 +147,8 @@ impl Link {
                 } else {
                     (&mut *b, pb, &mut *a, pa)
                 };
-                moved |= transfer(closed, cp, peer, pp);
+                let cs = &self.ends[side].sock;
+                moved |= transfer((closed, cs, cp), (peer, pp));
                 let drained = closed.pipe(cp).is_none_or(|p| p.out_len() == 0);
                 if drained || deadline.is_some_and(|d| Instant::now() >= d) {
                     peer.detach(pp);
@@ -176,7 +178,7 @@ impl Link {
         } else {
             (&mut *b, pb, &mut *a, pa)
         };
-        transfer(closed, cp, peer, pp);
+        transfer((closed, &self.ends[side].sock, cp), (peer, pp));
         let drained = closed.pipe(cp).is_none_or(|p| p.out_len() == 0);
         if drained || linger == Some(std::time::Duration::ZERO) {
             peer.detach(pp);
@@ -199,8 +201,9 @@ impl Link {
             return;
         }
         let (pa, pb) = (self.ends[0].pipe, self.ends[1].pipe);
-        transfer(&mut a, pa, &mut b, pb);
-        transfer(&mut b, pb, &mut a, pa);
+        let (sa, sb) = (&self.ends[0].sock, &self.ends[1].sock);
+        transfer((&mut a, sa, pa), (&mut b, pb));
+        transfer((&mut b, sb, pb), (&mut a, pa));
         a.detach(pa);
         b.detach(pb);
         *state = LinkState::Dead;
@@ -210,16 +213,40 @@ impl Link {
 }
 
 /// Moves whole messages from `from`'s pipe to `to`'s while `to` takes them.
-fn transfer(from: &mut CoreSocket, fp: PipeId, to: &mut CoreSocket, tp: PipeId) -> bool {
+///
+/// For a sampled message (one with a stamp) the peer's queue is where the
+/// send path ends, as the kernel is for tcp: its send latency is recorded
+/// on `from`'s socket and it is stamped again, so the receiver's recv
+/// measures from here.
+// Inlined into its four callers, as it was before it had a sample to hand
+// over: a call per direction per pump costs ~40 instructions a message.
+#[inline(always)]
+fn transfer(
+    (from, from_shared, fp): (&mut CoreSocket, &SharedSocket, PipeId),
+    (to, tp): (&mut CoreSocket, PipeId),
+) -> bool {
     let mut moved = false;
     while to.can_deliver(tp) {
-        let Some(msg) = from.pop_outbound(fp) else {
+        let Some(mut msg) = from.pop_outbound(fp) else {
             break;
         };
+        if let Some(sent_at) = msg.stamp() {
+            hand_over_sample(&mut msg, sent_at, from_shared);
+        }
         to.deliver(tp, msg);
         moved = true;
     }
     moved
+}
+
+/// Out of line: one message in 64 comes here, and the loop above stays
+/// small enough to inline.
+#[cold]
+#[inline(never)]
+fn hand_over_sample(msg: &mut Multipart, sent_at: u64, from: &SharedSocket) {
+    let now = monotonic_ns();
+    from.send_latency().push(now.saturating_sub(sent_at));
+    msg.set_stamp(now);
 }
 
 /// Moves whatever can move on every inproc link of `entry`. Called after
@@ -270,13 +297,25 @@ fn link(connector: &Arc<Entry>, binder: &Arc<Entry>, name: &str) {
             return;
         };
         match b.attach(meta_for_b) {
-            Ok(pb) => [pa, pb],
+            Ok(pb) => {
+                let addr = format!("inproc://{name}");
+                first.shared.set_peer_addr(&a, pa, addr.clone());
+                second.shared.set_peer_addr(&b, pb, addr);
+                [pa, pb]
+            }
             Err(_) => {
                 a.detach(pa);
                 return;
             }
         }
     };
+    let endpoint = format!("inproc://{name}");
+    connector
+        .shared
+        .push_event(ConnEventKind::Connected, endpoint.clone(), "inproc");
+    binder
+        .shared
+        .push_event(ConnEventKind::Accepted, "inproc", format!("on {endpoint}"));
     let link = Arc::new(Link {
         ends: [
             End {
@@ -309,6 +348,9 @@ pub(crate) fn bind(reg: &Mutex<Registry>, entry: &Arc<Entry>, name: &str) -> Res
         return Err(Error::EADDRINUSE);
     }
     reg.bound.insert(name.to_string(), entry.clone());
+    entry
+        .shared
+        .push_event(ConnEventKind::Listening, format!("inproc://{name}"), "");
     for connector in reg.pending.remove(name).unwrap_or_default() {
         link(&connector, entry, name);
     }

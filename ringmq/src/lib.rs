@@ -40,6 +40,11 @@
 //! report `EINVAL`/`ENOTSUP`; raw-pointer functions (`into_raw`,
 //! `from_raw`, `as_mut_ptr`) do not exist.
 //!
+//! ringmq extensions, additive to the `zmq` API: [`Context::snapshot`]
+//! (counters, queues, latency histograms and events of every socket) and the
+//! live inspector, `Context::serve_inspector` or `RINGMQ_INSPECT=addr`
+//! (module `inspector`, cargo feature `inspector`, on by default).
+//!
 //! A [`Socket`] is `Send` but not `Sync`: it may move to another thread but
 //! is used by one thread at a time, as `zmq_socket(3)` requires — here the
 //! compiler checks it.
@@ -55,8 +60,16 @@ mod poll;
 mod proxy;
 mod socket;
 mod sockopt;
+mod stats;
 mod transport;
 mod z85;
+
+#[cfg(feature = "inspector")]
+pub mod inspector;
+
+/// The inspector's data model ([`Context::snapshot`] returns a
+/// [`Snapshot`](snapshot::Snapshot)); the same types the dashboard reads.
+pub use ringmq_core::snapshot;
 
 pub use crate::context::Context;
 pub use crate::error::{Error, Result};
@@ -71,6 +84,20 @@ pub use crate::z85::{z85_decode, z85_encode, CurveKeyPair, DecodeError, EncodeEr
 pub const DONTWAIT: i32 = 1;
 /// Flag for `send`: more frames of this message follow.
 pub const SNDMORE: i32 = 2;
+
+/// Sets how many messages of each stream are stamped for the latency
+/// histograms: one in `one_in` (1: every message; 0: none). The default is
+/// one in 64, or the environment variable `RINGMQ_STATS` (`0` turns
+/// sampling off). Process-wide; counters and events are always kept. A
+/// ringmq extension.
+pub fn set_latency_sampling(one_in: u32) {
+    ringmq_uring::shared::set_sample_interval(one_in);
+}
+
+/// The current latency sampling interval (see [`set_latency_sampling`]).
+pub fn latency_sampling() -> u32 {
+    ringmq_uring::shared::sample_interval()
+}
 
 /// The libzmq version whose behaviour ringmq follows, as
 /// `(major, minor, patch)`.

@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::inproc::{self, Entry};
 use crate::message::Message;
 use crate::poll::PollEvents;
-use crate::transport::{Endpoint, SharedSocket};
+use crate::transport::{monotonic_ns, sample_interval, Endpoint, Sampler, SharedSocket};
 use crate::{DONTWAIT, SNDMORE};
 use ringmq_core::error::SendError;
 use ringmq_core::{Msg, Multipart, Socket as CoreSocket, SocketType as CoreType};
@@ -111,6 +111,8 @@ pub(crate) struct Local {
     pub(crate) last_endpoint: String,
     /// Some tcp/ipc endpoint was used: the engine must close the socket.
     uses_engine: bool,
+    /// Picks the messages stamped for the send latency.
+    sampler: Sampler,
 }
 
 /// A ringmq socket: the `zmq` crate's `Socket`.
@@ -153,6 +155,7 @@ impl Socket {
                 opts: crate::sockopt::LocalOptions::default(),
                 last_endpoint: String::new(),
                 uses_engine: false,
+                sampler: Sampler::default(),
             }),
         })
     }
@@ -192,6 +195,10 @@ impl Socket {
                 resolved
             }
         };
+        self.ctx
+            .inner
+            .registry
+            .add_endpoint(self.shared().id(), &resolved, "bind");
         self.local.borrow_mut().last_endpoint = resolved;
         Ok(())
     }
@@ -213,6 +220,10 @@ impl Socket {
                 engine.unbind(self.shared(), endpoint)?;
             }
         }
+        self.ctx
+            .inner
+            .registry
+            .remove_endpoint(self.shared().id(), endpoint, "bind");
         Ok(())
     }
 
@@ -239,7 +250,12 @@ impl Socket {
                 self.local.borrow_mut().uses_engine = true;
             }
         }
-        self.local.borrow_mut().last_endpoint = ep.to_string();
+        let ep = ep.to_string();
+        self.ctx
+            .inner
+            .registry
+            .add_endpoint(self.shared().id(), &ep, "connect");
+        self.local.borrow_mut().last_endpoint = ep;
         Ok(())
     }
 
@@ -258,6 +274,10 @@ impl Socket {
                 engine.disconnect(self.shared(), endpoint)?;
             }
         }
+        self.ctx
+            .inner
+            .registry
+            .remove_endpoint(self.shared().id(), endpoint, "connect");
         Ok(())
     }
 
@@ -377,7 +397,13 @@ impl Socket {
             if flags & SNDMORE != 0 {
                 return Ok(());
             }
-            std::mem::take(&mut local.outgoing)
+            let mut whole = std::mem::take(&mut local.outgoing);
+            if local.sampler.tick(sample_interval()) {
+                // The send path's latency ends where the I/O thread encodes
+                // the message for the kernel (or inproc hands it over).
+                stamp_now(&mut whole);
+            }
+            whole
         };
         let timeout = if flags & DONTWAIT != 0 {
             0
@@ -470,6 +496,10 @@ impl Socket {
             Err(ringmq_core::Error::Again) => None,
             Err(e) => Some(Err(Error::from(e))),
         })?;
+        if let Some(delivered_at) = msg.stamp() {
+            // Stamped by the transport when it queued the message.
+            record_latency(self.shared(), delivered_at);
+        }
         self.after_recv();
         let mut rest = msg.into_iter();
         let frame = rest.next().unwrap_or_else(Msg::new);
@@ -573,6 +603,21 @@ impl Socket {
     pub fn poll(&self, events: PollEvents, timeout_ms: i64) -> Result<i32> {
         crate::poll(&mut [self.as_poll_item(events)], timeout_ms)
     }
+}
+
+/// Out of line, so the send path carries only the sampler's countdown.
+#[cold]
+#[inline(never)]
+fn stamp_now(msg: &mut Multipart) {
+    msg.set_stamp(monotonic_ns());
+}
+
+#[cold]
+#[inline(never)]
+fn record_latency(shared: &SharedSocket, delivered_at: u64) {
+    shared
+        .recv_latency()
+        .push(monotonic_ns().saturating_sub(delivered_at));
 }
 
 impl Drop for Socket {

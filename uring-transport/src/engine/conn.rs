@@ -3,7 +3,7 @@
 
 use crate::driver::OpId;
 use crate::engine::{Remote, TransportOptions};
-use crate::shared::SharedSocket;
+use crate::shared::{Sampler, SharedSocket};
 use bytes::Bytes;
 use ringmq_core::zmtp::Session;
 use ringmq_core::{Error, PipeId};
@@ -26,6 +26,8 @@ pub(crate) struct Key {
 pub(crate) struct Slab<T> {
     slots: Vec<(u32, Option<T>)>,
     free: Vec<u32>,
+    /// Occupied slots.
+    len: usize,
 }
 
 impl<T> Default for Slab<T> {
@@ -33,6 +35,7 @@ impl<T> Default for Slab<T> {
         Slab {
             slots: Vec::new(),
             free: Vec::new(),
+            len: 0,
         }
     }
 }
@@ -45,6 +48,7 @@ impl<T> Slab<T> {
         });
         let slot = &mut self.slots[index as usize];
         slot.1 = Some(v);
+        self.len += 1;
         Key {
             index,
             generation: slot.0,
@@ -75,11 +79,17 @@ impl<T> Slab<T> {
             return None;
         }
         let out = v.take()?;
+        self.len -= 1;
         // 24 bits of generation fit the token; wrapping is harmless because
         // a slot is reused only after its old completions have long passed.
         *g = (*g + 1) & 0x00ff_ffff;
         self.free.push(k.index);
         Some(out)
+    }
+
+    /// Occupied slots.
+    pub(crate) fn len(&self) -> usize {
+        self.len
     }
 }
 
@@ -179,4 +189,14 @@ pub(crate) struct Conn {
     pub gone: bool,
     /// The session timer currently in the heap.
     pub timer_at: Option<Instant>,
+    /// The endpoint this connection belongs to: the bound one it was
+    /// accepted on, or the one the application connected to.
+    pub endpoint: String,
+    /// The peer's address ("127.0.0.1:40412", an ipc path, "ipc").
+    pub peer_addr: String,
+    /// Its loss (disconnect, failed handshake) was reported as an event;
+    /// closing it reports nothing more.
+    pub reported: bool,
+    /// Picks the inbound messages stamped for the receive latency.
+    pub sampler: Sampler,
 }

@@ -7,9 +7,9 @@
 //! buffer is encoded under one lock, and written with one send.
 
 use super::conn::{Conn, Connecter, Key, Listener, Origin, Slab, Token};
-use super::{Cmd, IoShared, Remote, TransportOptions};
+use super::{Cmd, IoCountersValue, IoShared, Remote, TransportOptions};
 use crate::driver::{Completion, CompletionResult, Driver, DriverConfig, SetupError};
-use crate::shared::SharedSocket;
+use crate::shared::{monotonic_ns, sample_interval, ConnEventKind, Sampler, SharedSocket};
 use ringmq_core::pipe::PeerMeta;
 use ringmq_core::zmtp::{Event, Session, SessionConfig};
 use ringmq_core::{Error, SocketType};
@@ -49,15 +49,18 @@ enum Done {
     Accepted(Key, OwnedFd),
     AcceptEnded(Key),
     Connected(Key),
-    ConnectFailed(Key),
+    /// With the error, for the inspector's event.
+    ConnectFailed(Key, String),
     Input(Key),
     RecvEnded(Key, bool),
     Sent(Key, usize),
-    Closed(Key),
+    /// With the error, for the inspector's event.
+    Closed(Key, String),
 }
 
 pub(crate) fn run(shared: Arc<IoShared>, ready: SyncSender<Result<(), SetupError>>) {
-    let driver = match Driver::new(&DriverConfig::default()) {
+    let cfg = DriverConfig::default();
+    let driver = match Driver::new(&cfg) {
         Ok(d) => d,
         Err(e) => {
             let _ = ready.send(Err(e));
@@ -78,6 +81,10 @@ pub(crate) fn run(shared: Arc<IoShared>, ready: SyncSender<Result<(), SetupError
         done: Vec::new(),
         deferred_close: Vec::new(),
         shutting_down: false,
+        counters: IoCountersValue {
+            buffers_total: u64::from(cfg.buf_count),
+            ..IoCountersValue::default()
+        },
     };
     t.arm_wake();
     t.run();
@@ -99,11 +106,14 @@ struct IoThread {
     /// queued for one can never reach a new file that reused its number.
     deferred_close: Vec<OwnedFd>,
     shutting_down: bool,
+    /// This thread's counters; copied to `shared.counters` once per turn.
+    counters: IoCountersValue,
 }
 
 impl IoThread {
     fn run(&mut self) {
         loop {
+            self.counters.loop_turns += 1;
             self.run_commands();
             self.fire_timers();
             if self.shutting_down && self.sockets.is_empty() {
@@ -113,6 +123,9 @@ impl IoThread {
                 .timers
                 .peek()
                 .map(|Reverse((at, _))| at.saturating_duration_since(Instant::now()));
+            // Before the wait, so a parked thread's counters are current
+            // (the wait itself shows in the next turn's).
+            self.publish_counters();
             self.shared.parked.store(true, Ordering::SeqCst);
             let (want, timeout) = if self.shared.has_cmds() {
                 (0, Some(Duration::ZERO))
@@ -126,7 +139,22 @@ impl IoThread {
             self.deferred_close.clear();
             self.reap();
         }
+        self.publish_counters();
         self.finish();
+    }
+
+    /// Publishes the counters for the inspector, once per loop turn: plain
+    /// relaxed stores, no lock, no read-modify-write.
+    fn publish_counters(&mut self) {
+        let d = self.driver.stats();
+        let c = &mut self.counters;
+        c.submit_calls = d.submit_calls;
+        c.sqes_submitted = d.sqes_submitted;
+        c.cqes_reaped = d.cqes_reaped;
+        c.enobufs = d.enobufs;
+        c.max_cqes_per_wake = d.max_cqes_per_drain;
+        c.connections = self.conns.len() as u64;
+        self.shared.counters.publish(c);
     }
 
     fn now(&self) -> Duration {
@@ -277,6 +305,7 @@ impl IoThread {
         if let Some(p) = c.pipe {
             if let Some(e) = self.sockets.get(&c.sock_id) {
                 e.sock.lock().detach(p);
+                e.sock.clear_peer_addr(p);
                 e.sock.wake_waiters();
             }
         }
@@ -297,6 +326,10 @@ impl IoThread {
         };
         if let Some(p) = l.ipc_path.take() {
             let _ = std::fs::remove_file(p);
+        }
+        if let Some(e) = self.sockets.get(&l.sock_id) {
+            e.sock
+                .push_event(ConnEventKind::Closed, l.endpoint.clone(), "");
         }
         l.closing = true;
         l.on_closed = reply;
@@ -446,12 +479,17 @@ impl IoThread {
             ),
             Remote::Ipc(p) => match socket2::SockAddr::unix(p) {
                 Ok(a) => (socket2::Domain::UNIX, a),
-                Err(_) => return self.schedule_reconnect(ck),
+                Err(e) => return self.schedule_reconnect(ck, &e.to_string()),
             },
         };
+        let peer_addr = match &c.remote {
+            Remote::Tcp(a) => a.to_string(),
+            Remote::Ipc(p) => p.display().to_string(),
+        };
+        let endpoint = c.endpoint.clone();
         let s = match socket2::Socket::new(domain, socket2::Type::STREAM, None) {
             Ok(s) => s,
-            Err(_) => return self.schedule_reconnect(ck),
+            Err(e) => return self.schedule_reconnect(ck, &e.to_string()),
         };
         if domain != socket2::Domain::UNIX {
             // Small messages must not wait for Nagle: ringmq coalesces itself.
@@ -472,17 +510,29 @@ impl IoThread {
             closing,
             gone: false,
             timer_at: None,
+            endpoint,
+            peer_addr,
+            reported: false,
+            sampler: Sampler::default(),
         });
         self.connecters.get_mut(ck).expect("checked").conn = Some(k);
         self.entry(&sock).conns.push(k);
         self.driver.connect(raw, addr, Token::Conn(k).encode());
     }
 
-    fn schedule_reconnect(&mut self, ck: Key) {
+    /// `why`: what failed, for the inspector's event.
+    fn schedule_reconnect(&mut self, ck: Key, why: &str) {
         let Some(c) = self.connecters.get_mut(ck) else {
             return;
         };
         c.conn = None;
+        if let Some(e) = self.sockets.get(&c.sock_id) {
+            e.sock.push_event(
+                ConnEventKind::ConnectRetried,
+                c.endpoint.clone(),
+                format!("{why}, next in {} ms", c.backoff.as_millis()),
+            );
+        }
         let at = Instant::now() + c.backoff;
         if let Some(max) = c.opts.reconnect_ivl_max {
             if max > c.opts.reconnect_ivl {
@@ -541,6 +591,7 @@ impl IoThread {
             let sock = conn.sock.clone();
             let mut delivered = false;
             let mut step = None;
+            let interval = sample_interval();
             {
                 let mut core = sock.lock();
                 loop {
@@ -556,8 +607,13 @@ impl IoThread {
                             conn.paused = false;
                             break;
                         }
-                        Some(Ok(Event::Message(m))) => match conn.pipe {
+                        Some(Ok(Event::Message(mut m))) => match conn.pipe {
                             Some(p) => {
+                                if conn.sampler.tick(interval) {
+                                    // Read back by the application's recv
+                                    // (the receive path's latency).
+                                    stamp_now(&mut m);
+                                }
                                 core.deliver(p, m);
                                 delivered = true;
                             }
@@ -588,15 +644,15 @@ impl IoThread {
                         return;
                     }
                 }
-                Some(Err(_e)) => {
-                    self.lose_conn(k);
+                Some(Err(e)) => {
+                    self.lose_conn(k, &e.to_string());
                     return;
                 }
             }
         }
         if self.conns.get(k).is_some_and(|c| c.gone && !c.paused) {
             // Its peer left earlier; the last of what it sent is delivered.
-            self.lose_conn(k);
+            self.lose_conn(k, "peer closed");
             return;
         }
         self.arm_recv(k);
@@ -613,12 +669,33 @@ impl IoThread {
             Origin::Connecter(ck) => self.connecters.get(ck).and_then(|c| c.pipe),
             Origin::Accepted => None,
         };
-        let pipe = match kept {
-            Some(p) if sock.lock().pipe(p).is_some() => {
-                sock.lock().hiccup(p);
-                Ok(p)
+        let peer_type = meta.socket_type;
+        let pipe = {
+            let mut core = sock.lock();
+            let pipe = match kept {
+                Some(p) if core.pipe(p).is_some() => {
+                    core.hiccup(p);
+                    Ok(p)
+                }
+                _ => core.attach(meta).map_err(|_| {
+                    if core.socket_type().is_compatible(peer_type) {
+                        format!(
+                            "refused by {}: peer already attached or identity in use",
+                            core.socket_type().name()
+                        )
+                    } else {
+                        format!(
+                            "peer socket type {} is not compatible with {}",
+                            peer_type.name(),
+                            core.socket_type().name()
+                        )
+                    }
+                }),
+            };
+            if let Ok(p) = pipe {
+                sock.set_peer_addr(&core, p, conn.peer_addr.clone());
             }
-            _ => sock.lock().attach(meta),
+            pipe
         };
         match pipe {
             Ok(p) => {
@@ -633,8 +710,8 @@ impl IoThread {
                 sock.wake_waiters();
                 true
             }
-            Err(_) => {
-                self.lose_conn(k);
+            Err(why) => {
+                self.lose_conn(k, &why);
                 false
             }
         }
@@ -658,6 +735,11 @@ impl IoThread {
                     while session.output_len() < OUT_BATCH {
                         match core.pop_outbound(p) {
                             Some(m) => {
+                                if let Some(sent_at) = m.stamp() {
+                                    // A sampled message: its send path
+                                    // ends here, encoded for the kernel.
+                                    record_send_latency(&conn.sock, sent_at);
+                                }
                                 session.send(&m);
                                 popped = true;
                             }
@@ -738,7 +820,10 @@ impl IoThread {
     /// delivered that input: the session may have read well past the queue's
     /// HWM (up to its input high-water mark) before the end of the stream,
     /// and closing now would lose messages the peer sent before leaving.
-    fn lose_conn(&mut self, k: Key) {
+    ///
+    /// `why` says what happened, for the inspector's event.
+    fn lose_conn(&mut self, k: Key, why: &str) {
+        self.report_loss(k, why);
         if self.keep_for_input(k) {
             return;
         }
@@ -758,9 +843,32 @@ impl IoThread {
                 self.check_linger(sock_id, false);
             }
             if self.connecters.get(ck).is_some() && self.sockets.contains_key(&sock_id) {
-                self.schedule_reconnect(ck);
+                self.schedule_reconnect(ck, why);
             }
         }
+    }
+
+    /// Records the loss of a connection as an event, once: `disconnected`
+    /// if it carried messages, `handshake_failed` if it never got that far.
+    /// A connect that never completed is reported by `schedule_reconnect`.
+    fn report_loss(&mut self, k: Key, why: &str) {
+        let Some(conn) = self.conns.get_mut(k) else {
+            return;
+        };
+        if conn.reported || conn.session.is_none() {
+            return;
+        }
+        conn.reported = true;
+        let kind = if conn.pipe.is_some() {
+            ConnEventKind::Disconnected
+        } else {
+            ConnEventKind::HandshakeFailed
+        };
+        let endpoint = match conn.origin {
+            Origin::Accepted => conn.peer_addr.clone(),
+            Origin::Connecter(_) => conn.endpoint.clone(),
+        };
+        conn.sock.push_event(kind, endpoint, why);
     }
 
     /// Marks `k` gone if it still holds input for the application (see
@@ -798,6 +906,14 @@ impl IoThread {
         if let Some(op) = conn.recv_op {
             self.driver.cancel(op);
         }
+        if !conn.reported && conn.session.is_some() {
+            // Closed by this side: disconnect, unbind or close.
+            let endpoint = match conn.origin {
+                Origin::Accepted => conn.peer_addr.clone(),
+                Origin::Connecter(_) => conn.endpoint.clone(),
+            };
+            conn.sock.push_event(ConnEventKind::Closed, endpoint, "");
+        }
         let sock_id = conn.sock.id();
         if let Some(e) = self.sockets.get_mut(&sock_id) {
             e.conns.retain(|c| *c != k);
@@ -815,6 +931,7 @@ impl IoThread {
         if let Some(p) = conn.pipe {
             if !keep_pipe {
                 conn.sock.lock().detach(p);
+                conn.sock.clear_peer_addr(p);
             }
         }
         conn.sock.wake_waiters();
@@ -849,8 +966,8 @@ impl IoThread {
                         .session
                         .as_mut()
                         .map_or(Ok(()), |s| s.handle_timeout(sess_now));
-                    if r.is_err() {
-                        self.lose_conn(k);
+                    if let Err(e) = r {
+                        self.lose_conn(k, &e.to_string());
                     } else {
                         self.try_send(k);
                         self.refresh_timer(k);
@@ -890,7 +1007,22 @@ impl IoThread {
                     return;
                 };
                 let sock = entry.sock.clone();
-                let _ = socket2::SockRef::from(&fd).set_tcp_nodelay(true);
+                let endpoint = l.endpoint.clone();
+                let sref = socket2::SockRef::from(&fd);
+                let _ = sref.set_tcp_nodelay(true);
+                let peer_addr = match sref.peer_addr() {
+                    Ok(a) => match (a.as_socket(), a.as_pathname()) {
+                        (Some(ip), _) => ip.to_string(),
+                        (None, Some(path)) => path.display().to_string(),
+                        (None, None) => "ipc".to_string(),
+                    },
+                    Err(_) => String::new(),
+                };
+                sock.push_event(
+                    ConnEventKind::Accepted,
+                    peer_addr.clone(),
+                    format!("on {endpoint}"),
+                );
                 let k = self.conns.insert(Conn {
                     sock: sock.clone(),
                     fd,
@@ -904,6 +1036,10 @@ impl IoThread {
                     closing: false,
                     gone: false,
                     timer_at: None,
+                    endpoint,
+                    peer_addr,
+                    reported: false,
+                    sampler: Sampler::default(),
                 });
                 self.entry(&sock).conns.push(k);
                 self.open_session(k, &opts);
@@ -922,6 +1058,13 @@ impl IoThread {
                 }
             }
             Done::Connected(k) => {
+                if let Some(c) = self.conns.get(k) {
+                    c.sock.push_event(
+                        ConnEventKind::Connected,
+                        c.endpoint.clone(),
+                        c.peer_addr.clone(),
+                    );
+                }
                 let opts = match self.conns.get(k).map(|c| c.origin) {
                     Some(Origin::Connecter(ck)) => self.connecters.get(ck).map(|c| c.opts.clone()),
                     _ => None,
@@ -930,14 +1073,14 @@ impl IoThread {
                     self.open_session(k, &opts);
                 }
             }
-            Done::ConnectFailed(k) => self.lose_conn(k),
+            Done::ConnectFailed(k, why) => self.lose_conn(k, &why),
             Done::Input(k) => self.pump_in(k),
             Done::RecvEnded(k, eof) => {
                 if eof {
                     // Everything the peer sent before closing is decoded and
                     // delivered first (the session already holds it).
                     self.pump_in(k);
-                    self.lose_conn(k);
+                    self.lose_conn(k, "peer closed");
                 } else {
                     self.pump_in(k);
                     self.arm_recv(k);
@@ -974,7 +1117,7 @@ impl IoThread {
                     }
                 }
             }
-            Done::Closed(k) => self.lose_conn(k),
+            Done::Closed(k, why) => self.lose_conn(k, &why),
         }
     }
 
@@ -984,6 +1127,21 @@ impl IoThread {
         // completions before any buffer or descriptor goes.
         self.deferred_close.clear();
     }
+}
+
+/// Out of line (one message in 64 comes here), so the message loops stay
+/// tight.
+#[cold]
+#[inline(never)]
+fn record_send_latency(sock: &SharedSocket, sent_at: u64) {
+    sock.send_latency()
+        .push(monotonic_ns().saturating_sub(sent_at));
+}
+
+#[cold]
+#[inline(never)]
+fn stamp_now(m: &mut ringmq_core::Multipart) {
+    m.set_stamp(monotonic_ns());
 }
 
 /// The most buffers one `sendmsg` gathers: Linux's `IOV_MAX` (`UIO_MAXIOV`).
@@ -1061,13 +1219,13 @@ fn classify(c: Completion<'_>, conns: &mut Slab<Conn>, done: &mut Vec<Done>) {
                     done.push(Done::RecvEnded(k, false));
                 }
                 CompletionResult::Sent(n) => done.push(Done::Sent(k, n)),
-                CompletionResult::Error(_) if is_recv || conn.session.is_some() => {
+                CompletionResult::Error(e) if is_recv || conn.session.is_some() => {
                     if is_recv {
                         conn.recv_op = None;
                     }
-                    done.push(Done::Closed(k));
+                    done.push(Done::Closed(k, e.to_string()));
                 }
-                CompletionResult::Error(_) => done.push(Done::ConnectFailed(k)),
+                CompletionResult::Error(e) => done.push(Done::ConnectFailed(k, e.to_string())),
                 _ => {}
             }
         }

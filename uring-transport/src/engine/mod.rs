@@ -12,13 +12,14 @@ mod io_thread;
 
 use crate::driver::{EventFd, SetupError};
 use crate::endpoint::{tcp_last_endpoint, Endpoint};
-use crate::shared::{IoNotify, SharedSocket};
+use crate::shared::{ConnEventKind, IoNotify, SharedSocket};
+use ringmq_core::snapshot::IoThreadSnapshot;
 use ringmq_core::Error;
 use std::net::SocketAddr;
 use std::os::fd::OwnedFd;
 use std::os::unix::net::UnixListener;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -134,6 +135,84 @@ pub(crate) enum Cmd {
     Shutdown,
 }
 
+/// One I/O thread's counters for the inspector. The thread owns the real
+/// values and publishes copies here with relaxed stores once per loop turn
+/// (a handful of plain stores to a cache line nobody else writes); readers
+/// see each counter at most one turn old, and the set not necessarily from
+/// one instant.
+#[derive(Debug, Default)]
+pub(crate) struct IoCounters {
+    loop_turns: AtomicU64,
+    submit_calls: AtomicU64,
+    sqes_submitted: AtomicU64,
+    cqes_reaped: AtomicU64,
+    enobufs: AtomicU64,
+    max_cqes_per_wake: AtomicU64,
+    buffers_total: AtomicU64,
+    connections: AtomicU64,
+}
+
+/// What one loop turn publishes (see [`IoCounters`]).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct IoCountersValue {
+    pub loop_turns: u64,
+    pub submit_calls: u64,
+    pub sqes_submitted: u64,
+    pub cqes_reaped: u64,
+    pub enobufs: u64,
+    pub max_cqes_per_wake: u64,
+    pub buffers_total: u64,
+    pub connections: u64,
+}
+
+impl IoCounters {
+    pub(crate) fn publish(&self, v: &IoCountersValue) {
+        let r = Ordering::Relaxed;
+        self.loop_turns.store(v.loop_turns, r);
+        self.submit_calls.store(v.submit_calls, r);
+        self.sqes_submitted.store(v.sqes_submitted, r);
+        self.cqes_reaped.store(v.cqes_reaped, r);
+        self.enobufs.store(v.enobufs, r);
+        self.max_cqes_per_wake.store(v.max_cqes_per_wake, r);
+        self.buffers_total.store(v.buffers_total, r);
+        self.connections.store(v.connections, r);
+    }
+
+    fn read(&self, index: u32) -> IoThreadSnapshot {
+        let r = Ordering::Relaxed;
+        IoThreadSnapshot {
+            index,
+            loop_turns: self.loop_turns.load(r),
+            submit_calls: self.submit_calls.load(r),
+            sqes_submitted: self.sqes_submitted.load(r),
+            cqes_reaped: self.cqes_reaped.load(r),
+            enobufs: self.enobufs.load(r),
+            max_cqes_per_wake: self.max_cqes_per_wake.load(r),
+            buffers_total: self.buffers_total.load(r),
+            connections: self.connections.load(r),
+        }
+    }
+}
+
+/// A handle on every I/O thread's counters, for the inspector. Cheap to
+/// clone; it keeps only the counters alive, not the engine, and reads the
+/// last values published once the engine has stopped.
+#[derive(Clone, Debug)]
+pub struct EngineCounters {
+    threads: Vec<Arc<IoCounters>>,
+}
+
+impl EngineCounters {
+    /// The counters of each I/O thread, in thread order.
+    pub fn snapshot(&self) -> Vec<IoThreadSnapshot> {
+        self.threads
+            .iter()
+            .zip(0u32..)
+            .map(|(c, i)| c.read(i))
+            .collect()
+    }
+}
+
 /// The application side of one I/O thread.
 pub(crate) struct IoShared {
     cmds: Mutex<Vec<Cmd>>,
@@ -141,6 +220,8 @@ pub(crate) struct IoShared {
     /// The thread is about to wait (or waiting) in the kernel: a poster must
     /// write the eventfd. Dekker-style with the queue check in the thread.
     parked: AtomicBool,
+    /// Written by the thread only.
+    pub(crate) counters: Arc<IoCounters>,
 }
 
 impl IoShared {
@@ -204,6 +285,7 @@ impl Engine {
                 cmds: Mutex::new(Vec::new()),
                 wake: EventFd::new().map_err(EngineError::Io)?,
                 parked: AtomicBool::new(false),
+                counters: Arc::new(IoCounters::default()),
             });
             let (ready_tx, ready_rx) = mpsc::sync_channel(1);
             let s = shared.clone();
@@ -233,6 +315,22 @@ impl Engine {
             threads,
             next: AtomicUsize::new(0),
         })
+    }
+
+    /// A handle on the I/O threads' counters (for the inspector).
+    pub fn counters(&self) -> EngineCounters {
+        EngineCounters {
+            threads: self
+                .threads
+                .iter()
+                .map(|t| t.shared.counters.clone())
+                .collect(),
+        }
+    }
+
+    /// The counters of each I/O thread now.
+    pub fn io_thread_stats(&self) -> Vec<IoThreadSnapshot> {
+        self.counters().snapshot()
     }
 
     /// The I/O thread serving `sock`, assigning one round robin on first use
@@ -271,6 +369,8 @@ impl Engine {
             }
             Endpoint::Inproc(_) => return Err(Error::ProtocolNotSupported),
         };
+        // The socket listens from here (the I/O thread only accepts).
+        sock.push_event(ConnEventKind::Listening, endpoint.clone(), "");
         self.io_for(sock).push(Cmd::Listen {
             sock: sock.clone(),
             fd,
