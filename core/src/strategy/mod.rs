@@ -9,6 +9,7 @@
 mod dist;
 mod fq;
 mod lb;
+mod rotation;
 
 pub use dist::Dist;
 pub use fq::FairQueue;

@@ -1,0 +1,50 @@
+use crate::PipeId;
+
+/// The round-robin order shared by [`LoadBalance`](super::LoadBalance) and
+/// [`FairQueue`](super::FairQueue): a list of pipes and where the next search
+/// starts, so that each use moves on past the pipe used last.
+#[derive(Debug, Default)]
+pub(crate) struct Rotation {
+    pipes: Vec<PipeId>,
+    /// Where the next search starts.
+    /// Invariant: `next < pipes.len()` or `pipes` is empty.
+    next: usize,
+}
+
+impl Rotation {
+    pub(crate) fn attach(&mut self, id: PipeId) {
+        self.pipes.push(id);
+    }
+
+    pub(crate) fn detach(&mut self, id: PipeId) {
+        if let Some(i) = self.pipes.iter().position(|p| *p == id) {
+            self.pipes.remove(i);
+            if i < self.next {
+                self.next -= 1;
+            }
+            if self.next >= self.pipes.len() {
+                self.next = 0;
+            }
+        }
+        debug_assert!(self.next < self.pipes.len() || self.pipes.is_empty());
+    }
+
+    /// The position of the first pipe, in round-robin order from `next`,
+    /// that satisfies `ok`.
+    pub(crate) fn find(&self, mut ok: impl FnMut(PipeId) -> bool) -> Option<usize> {
+        let n = self.pipes.len();
+        (0..n)
+            .map(|k| (self.next + k) % n)
+            .find(|i| ok(self.pipes[*i]))
+    }
+
+    /// The pipe at a position [`find`](Self::find) returned.
+    pub(crate) fn get(&self, i: usize) -> PipeId {
+        self.pipes[i]
+    }
+
+    /// The pipe at `i` was used: the next search starts after it.
+    pub(crate) fn used(&mut self, i: usize) {
+        self.next = (i + 1) % self.pipes.len();
+    }
+}
