@@ -27,7 +27,10 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// A socket as its context and its inproc peers see it.
 pub(crate) struct Entry {
     pub(crate) shared: Arc<SharedSocket>,
-    links: Mutex<Vec<Arc<Link>>>,
+    /// Copy on write: a pump takes a reference to the current list (one
+    /// atomic increment, no allocation per message); link and unlink swap
+    /// in a new list.
+    links: Mutex<Arc<Vec<Arc<Link>>>>,
     /// `links.len()`, read without the lock on every send and receive.
     n_links: AtomicUsize,
 }
@@ -36,7 +39,7 @@ impl Entry {
     pub(crate) fn new(shared: Arc<SharedSocket>) -> Arc<Entry> {
         Arc::new(Entry {
             shared,
-            links: Mutex::new(Vec::new()),
+            links: Mutex::new(Arc::new(Vec::new())),
             n_links: AtomicUsize::new(0),
         })
     }
@@ -47,17 +50,22 @@ impl Entry {
 
     fn add_link(&self, link: Arc<Link>) {
         let mut links = lock(&self.links);
-        links.push(link);
+        Arc::make_mut(&mut links).push(link);
         self.n_links.store(links.len(), Ordering::Release);
     }
 
     fn remove_dead_links(&self) {
         let mut links = lock(&self.links);
-        links.retain(|l| !l.is_dead());
+        Arc::make_mut(&mut links).retain(|l| !l.is_dead());
         self.n_links.store(links.len(), Ordering::Release);
     }
 
-    fn take_links(&self) -> Vec<Arc<Link>> {
+    /// The current links, shared (no copy).
+    fn links(&self) -> Arc<Vec<Arc<Link>>> {
+        lock(&self.links).clone()
+    }
+
+    fn take_links(&self) -> Arc<Vec<Arc<Link>>> {
         let mut links = lock(&self.links);
         self.n_links.store(0, Ordering::Release);
         std::mem::take(&mut *links)
@@ -255,9 +263,9 @@ pub(crate) fn pump(entry: &Entry) {
     if entry.n_links.load(Ordering::Acquire) == 0 {
         return;
     }
-    let links: Vec<Arc<Link>> = lock(&entry.links).clone();
+    let links = entry.links();
     let mut any_dead = false;
-    for l in &links {
+    for l in links.iter() {
         any_dead |= !l.pump();
     }
     if any_dead {
@@ -404,8 +412,7 @@ pub(crate) fn disconnect(reg: &Mutex<Registry>, entry: &Entry, name: &str) -> Re
             }
         }
     }
-    let links: Vec<Arc<Link>> = lock(&entry.links).clone();
-    for l in links {
+    for l in entry.links().iter() {
         if l.name == name && l.side_of(entry.id()) == l.connector && !l.is_dead() {
             l.cut();
             found = true;
@@ -431,7 +438,7 @@ pub(crate) fn close(reg: &Mutex<Registry>, entry: &Entry, linger: Option<std::ti
             !v.is_empty()
         });
     }
-    for l in entry.take_links() {
+    for l in entry.take_links().iter() {
         l.close_side(l.side_of(entry.id()), linger);
     }
 }
