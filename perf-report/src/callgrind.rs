@@ -7,7 +7,6 @@
 //! `(I(count) − I(base)) ÷ (count − base)`.
 
 use crate::record::Record;
-use serde_json::{json, Value};
 use std::path::Path;
 use std::process::Command;
 
@@ -103,37 +102,24 @@ impl Measurement {
     }
 
     pub fn to_record(&self) -> Record {
-        let mut v = json!({
-            "schema": 1,
-            "kind": "instr",
-            "impl": self.impl_name,
-            "pattern": self.pattern,
-            "transport": self.transport,
-            "size": self.size,
-            "rate": Value::Null,
-            "instr_per_msg": (self.per_msg() * 10.0).round() / 10.0,
-            "instr_tool": "callgrind",
-            "instr_count": self.count,
-            "instr_total": self.total,
-            "instr_command": self.command,
-        });
-        if let Some((bc, bt)) = self.base {
-            v["instr_base_count"] = json!(bc);
-            v["instr_base_total"] = json!(bt);
+        Record {
+            schema: Some(1),
+            kind: Some("instr".into()),
+            imp: Some(self.impl_name.clone()),
+            pattern: Some(self.pattern.clone()),
+            transport: Some(self.transport.clone()),
+            size: Some(self.size),
+            instr_per_msg: Some((self.per_msg() * 10.0).round() / 10.0),
+            instr_tool: Some("callgrind".into()),
+            instr_count: Some(self.count),
+            instr_total: Some(self.total),
+            instr_base_count: self.base.map(|(c, _)| c),
+            instr_base_total: self.base.map(|(_, t)| t),
+            instr_command: Some(self.command.clone()),
+            ..Record::default()
         }
-        Record::from_value(v).expect("an object")
     }
 }
-
-/// The fields of an instr record that go into the bench record it matches.
-pub const MERGED_FIELDS: [&str; 6] = [
-    "instr_per_msg",
-    "instr_tool",
-    "instr_count",
-    "instr_total",
-    "instr_base_count",
-    "instr_base_total",
-];
 
 #[cfg(test)]
 mod tests {

@@ -62,14 +62,20 @@ fn push_value(out: &mut Parsed, v: Value, line: Option<usize>) {
             }
         }
         Value::Object(_) => {
-            let r = Record::from_value(v).expect("an object");
-            match r.num("schema") {
-                Some(s) if s > 1.0 => out.warnings.push(format!(
+            let r = match Record::from_value(v) {
+                Some(r) => r,
+                None => {
+                    out.warnings.push(format!("{at}not a record, skipped"));
+                    return;
+                }
+            };
+            match r.schema {
+                Some(s) if s > 1 => out.warnings.push(format!(
                     "{at}schema {s} is newer than this tool (1); reading the fields it knows"
                 )),
                 _ => {}
             }
-            if r.str("impl").is_none() {
+            if r.imp.is_none() {
                 out.warnings.push(format!("{at}no \"impl\" field, skipped"));
                 return;
             }
@@ -216,26 +222,12 @@ impl Run {
         metric: &str,
     ) -> Option<(f64, f64)> {
         let (what, peer) = metric.split_once("_vs_")?;
-        let runs_of = |name: &str| -> Option<Vec<serde_json::Value>> {
-            self.find(name, scenario)?
-                .0
-                .get("each_run")?
-                .as_array()
-                .cloned()
-        };
+        let runs_of = |name: &str| self.find(name, scenario)?.each_run.as_ref();
         let (a, b) = (runs_of(impl_name)?, runs_of(peer)?);
-        let figure = |v: &serde_json::Value| -> Option<f64> {
-            let x = if what == "thr" {
-                v.get("msgs_per_sec")?.as_f64()?
-            } else {
-                v.get("lat_us")?.get(what)?.as_f64()?
-            };
-            (x.is_finite() && x > 0.0).then_some(x)
-        };
         let ratios: Vec<f64> = a
             .iter()
-            .zip(&b)
-            .filter_map(|(x, y)| Some(figure(x)? / figure(y)?))
+            .zip(b)
+            .filter_map(|(x, y)| Some(x.figure(what)? / y.figure(what)?))
             .collect();
         let lo = ratios.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = ratios.iter().copied().fold(f64::NEG_INFINITY, f64::max);

@@ -2,9 +2,7 @@
 //! with a run id, the callgrind figures merged into the record of the same
 //! implementation and scenario.
 
-use crate::callgrind::MERGED_FIELDS;
 use crate::record::Record;
-use serde_json::Value;
 
 /// What the run adds to or corrects in every line.
 #[derive(Clone, Debug, Default)]
@@ -27,22 +25,24 @@ pub fn merge(bench: Vec<Record>, instr: Vec<Record>, meta: &Meta) -> Vec<Record>
             .iter_mut()
             .find(|r| r.impl_name() == m.impl_name() && r.scenario() == m.scenario());
         match target {
-            Some(r) => {
-                for f in MERGED_FIELDS {
-                    if let Some(v) = m.0.get(f) {
-                        r.set(f, v.clone());
-                    }
-                }
-            }
+            Some(r) => r.merge_instr(&m),
             None => {
-                // A scenario the bench did not run: a line of its own, with
-                // the run's commit, date and machine.
+                // A scenario or implementation the bench did not run (libzmq's
+                // own inproc_thr): a line of its own, with the run's commit,
+                // date and machine.
                 let mut r = m;
                 if let Some(t) = &template {
-                    for f in ["commit", "dirty", "date", "machine"] {
-                        if let (Some(v), false) = (t.0.get(f), r.0.contains_key(f)) {
-                            r.set(f, v.clone());
-                        }
+                    if r.commit.is_none() {
+                        r.commit.clone_from(&t.commit);
+                    }
+                    if r.dirty.is_none() {
+                        r.dirty = t.dirty;
+                    }
+                    if r.date.is_none() {
+                        r.date.clone_from(&t.date);
+                    }
+                    if r.machine.is_none() {
+                        r.machine.clone_from(&t.machine);
                     }
                 }
                 out.push(r);
@@ -51,19 +51,19 @@ pub fn merge(bench: Vec<Record>, instr: Vec<Record>, meta: &Meta) -> Vec<Record>
     }
     for r in &mut out {
         if !meta.run_id.is_empty() {
-            r.set("run", Value::String(meta.run_id.clone()));
+            r.run = Some(meta.run_id.clone());
         }
         if let Some(d) = meta.dirty {
-            r.set("dirty", Value::Bool(d));
+            r.dirty = Some(d);
         }
-        if let (Some(c), None) = (&meta.commit, r.str("commit")) {
-            r.set("commit", Value::String(c.clone()));
+        if r.commit.is_none() {
+            r.commit.clone_from(&meta.commit);
         }
-        if let (Some(d), None) = (&meta.date, r.str("date")) {
-            r.set("date", Value::String(d.clone()));
+        if r.date.is_none() {
+            r.date.clone_from(&meta.date);
         }
-        if !r.0.contains_key("dirty") {
-            r.set("dirty", Value::Bool(false));
+        if r.dirty.is_none() {
+            r.dirty = Some(false);
         }
     }
     out

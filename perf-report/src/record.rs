@@ -1,14 +1,389 @@
-//! One scenario × implementation result as `ringmq-bench` prints it (schema 1),
-//! kept as the JSON object it was so that fields this crate does not know
-//! survive a round trip through the history.
+//! The perf-history record: one scenario × implementation result as
+//! `ringmq-bench` writes it (schema 1), with what `scripts/perf` adds to it
+//! (the run id, callgrind's instruction counts). This is the one definition
+//! of that JSON object: `ringmq-perf-report` reads and writes the history
+//! with it, the inspector's perf-history page (inspector-web) reads it, and
+//! ringmq-perf's tests check that the bench's output parses into it.
+//!
+//! Reading is lenient, field by field: a field that is absent, null or of
+//! another type than expected reads as `None`, so old and new lines parse
+//! alike. Fields this crate does not know are kept in [`Record::extra`] and
+//! written back, after the known ones. Written back, a `None` field is left
+//! out (a null the bench wrote does not survive a trip through `record`).
 
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;
 
-/// A bench object. Accessors return `None` for a field that is absent, null
-/// or of another type than expected: old and new lines parse alike.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Record(pub Map<String, Value>);
+/// Serde helpers: `None` for a value of the wrong type instead of an error.
+mod lenient {
+    use super::*;
+
+    pub fn any<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+        d: D,
+    ) -> Result<Option<T>, D::Error> {
+        let v = Value::deserialize(d)?;
+        Ok(serde_json::from_value(v).ok())
+    }
+
+    /// A finite number.
+    pub fn f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+        Ok(Value::deserialize(d)?.as_f64().filter(|x| x.is_finite()))
+    }
+
+    /// A count: a non-negative integer, or a float rounded down.
+    pub fn u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+        let v = Value::deserialize(d)?;
+        Ok(v.as_u64().or_else(|| {
+            v.as_f64()
+                .filter(|x| x.is_finite() && *x >= 0.0)
+                .map(|x| x as u64)
+        }))
+    }
+
+    /// `dirty` as the bench writes it (a bool); "true"/"false" strings and
+    /// numbers too.
+    pub fn bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+        Ok(match Value::deserialize(d)? {
+            Value::Bool(b) => Some(b),
+            Value::String(s) => Some(s == "true" || s == "1" || s == "yes"),
+            Value::Number(n) => n.as_f64().map(|x| x != 0.0),
+            _ => None,
+        })
+    }
+}
+
+/// A bench object, or an instruction count (`kind: "instr"`), or both merged.
+/// Field order is the bench's, then what `scripts/perf` adds.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Record {
+    #[serde(
+        deserialize_with = "lenient::u64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub schema: Option<u64>,
+    /// The bench's scenario name, e.g. `tcp-pub-sub-64-2subs`.
+    #[serde(
+        rename = "scenario",
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub scenario_name: Option<String>,
+    #[serde(
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub commit: Option<String>,
+    #[serde(
+        deserialize_with = "lenient::bool",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dirty: Option<bool>,
+    /// RFC 3339 UTC; sorts chronologically as text.
+    #[serde(
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub date: Option<String>,
+    #[serde(
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub machine: Option<Machine>,
+    #[serde(
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rustc: Option<String>,
+    /// `ringmq`, `libzmq`, `zmqrs`, `rawtcp`, `libzmq-tool` (libzmq's own
+    /// perf tool, measured by callgrind only).
+    #[serde(
+        rename = "impl",
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub imp: Option<String>,
+    #[serde(
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub version: Option<String>,
+    #[serde(
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub impl_notes: Option<Value>,
+    #[serde(
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub pattern: Option<String>,
+    #[serde(
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub transport: Option<String>,
+    #[serde(
+        deserialize_with = "lenient::u64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub size: Option<u64>,
+    #[serde(
+        deserialize_with = "lenient::u64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub count: Option<u64>,
+    #[serde(
+        deserialize_with = "lenient::u64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub subscribers: Option<u64>,
+    /// `thr`, `lat` or `rate`.
+    #[serde(
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub mode: Option<String>,
+    #[serde(
+        deserialize_with = "lenient::u64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub runs: Option<u64>,
+    #[serde(
+        deserialize_with = "lenient::f64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub msgs_per_sec: Option<f64>,
+    #[serde(
+        deserialize_with = "lenient::f64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub mb_per_sec: Option<f64>,
+    #[serde(
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub lat_us: Option<Latency>,
+    /// Offered rate (msg/s) of a rate-limited scenario.
+    #[serde(
+        deserialize_with = "lenient::f64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rate: Option<f64>,
+    #[serde(
+        deserialize_with = "lenient::u64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub received: Option<u64>,
+    #[serde(
+        deserialize_with = "lenient::u64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub lost: Option<u64>,
+    /// `thr_vs_libzmq`, `p999_vs_zmqrs`, …: this implementation ÷ the named
+    /// one, as the bench computed them (null where it could not).
+    #[serde(
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ratios: Option<Map<String, Value>>,
+    #[serde(
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub each_run: Option<Vec<RunFigures>>,
+    #[serde(
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub options: Option<Value>,
+    #[serde(
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub error: Option<String>,
+    /// `"instr"` on a line `ringmq-perf-report callgrind` wrote.
+    #[serde(
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub kind: Option<String>,
+    /// Instructions per message (callgrind), send and receive.
+    #[serde(
+        deserialize_with = "lenient::f64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instr_per_msg: Option<f64>,
+    #[serde(
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instr_tool: Option<String>,
+    #[serde(
+        deserialize_with = "lenient::u64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instr_count: Option<u64>,
+    #[serde(
+        deserialize_with = "lenient::u64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instr_total: Option<u64>,
+    #[serde(
+        deserialize_with = "lenient::u64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instr_base_count: Option<u64>,
+    #[serde(
+        deserialize_with = "lenient::u64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instr_base_total: Option<u64>,
+    /// The command measured (with the larger count).
+    #[serde(
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instr_command: Option<String>,
+    /// The `scripts/perf` invocation that recorded this line.
+    #[serde(
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub run: Option<String>,
+    /// Fields this crate does not know, kept in their order.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The bench's `machine`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Machine {
+    #[serde(
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cpu: Option<String>,
+    #[serde(
+        deserialize_with = "lenient::u64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cores: Option<u64>,
+    #[serde(
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub kernel: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Latency percentiles in µs (`lat_us`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Latency {
+    #[serde(
+        deserialize_with = "lenient::f64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub p50: Option<f64>,
+    #[serde(
+        deserialize_with = "lenient::f64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub p90: Option<f64>,
+    #[serde(
+        deserialize_with = "lenient::f64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub p99: Option<f64>,
+    #[serde(
+        deserialize_with = "lenient::f64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub p999: Option<f64>,
+    #[serde(
+        deserialize_with = "lenient::f64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub p9999: Option<f64>,
+    #[serde(
+        deserialize_with = "lenient::f64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max: Option<f64>,
+    #[serde(
+        deserialize_with = "lenient::f64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub mean: Option<f64>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Latency {
+    /// A percentile by its key (`"p50"`, `"p999"`, …), if positive.
+    pub fn get(&self, key: &str) -> Option<f64> {
+        match key {
+            "p50" => self.p50,
+            "p90" => self.p90,
+            "p99" => self.p99,
+            "p999" => self.p999,
+            "p9999" => self.p9999,
+            "max" => self.max,
+            "mean" => self.mean,
+            other => self.extra.get(other).and_then(Value::as_f64),
+        }
+        .filter(|x| x.is_finite() && *x > 0.0)
+    }
+}
+
+/// One run of a scenario (`each_run`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RunFigures {
+    #[serde(
+        deserialize_with = "lenient::f64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub msgs_per_sec: Option<f64>,
+    #[serde(
+        deserialize_with = "lenient::f64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub mb_per_sec: Option<f64>,
+    #[serde(
+        deserialize_with = "lenient::f64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub elapsed_s: Option<f64>,
+    #[serde(
+        deserialize_with = "lenient::u64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub received: Option<u64>,
+    #[serde(
+        deserialize_with = "lenient::any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub lat_us: Option<Latency>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl RunFigures {
+    /// msg/s (`"thr"`) or a latency percentile, if positive.
+    pub fn figure(&self, what: &str) -> Option<f64> {
+        if what == "thr" {
+            self.msgs_per_sec.filter(|x| x.is_finite() && *x > 0.0)
+        } else {
+            self.lat_us.as_ref()?.get(what)
+        }
+    }
+}
 
 /// What a record measured, apart from which implementation ran it. Sorts
 /// tcp, ipc, inproc, then others; then by pattern, size and rate.
@@ -38,69 +413,62 @@ pub enum Mode {
 /// and as people write them.
 pub const PERCENTILES: [(&str, &str); 3] = [("p50", "p50"), ("p99", "p99"), ("p999", "p99.9")];
 
+/// The implementation label of libzmq's own `inproc_thr` (libzmq's perf
+/// sources, built by `scripts/perf`), measured by callgrind only.
+pub const LIBZMQ_TOOL: &str = "libzmq-tool";
+
 impl Record {
+    /// A record from a JSON object (`None` for anything else).
     pub fn from_value(v: Value) -> Option<Record> {
         match v {
-            Value::Object(m) => Some(Record(m)),
+            Value::Object(_) => serde_json::from_value(v).ok(),
             _ => None,
         }
     }
 
-    pub fn str(&self, key: &str) -> Option<&str> {
-        self.0.get(key).and_then(Value::as_str)
-    }
-
-    pub fn num(&self, key: &str) -> Option<f64> {
-        self.0
-            .get(key)
-            .and_then(Value::as_f64)
-            .filter(|x| x.is_finite())
-    }
-
-    pub fn impl_name(&self) -> &str {
-        self.str("impl").unwrap_or("?")
-    }
-
-    pub fn commit(&self) -> &str {
-        self.str("commit").unwrap_or("unknown")
-    }
-
-    /// `dirty` as the bench writes it (a bool); "true"/"false" strings too.
-    pub fn dirty(&self) -> bool {
-        match self.0.get("dirty") {
-            Some(Value::Bool(b)) => *b,
-            Some(Value::String(s)) => s == "true" || s == "1" || s == "yes",
-            Some(Value::Number(n)) => n.as_f64().is_some_and(|x| x != 0.0),
-            _ => false,
+    /// Parses one JSON object.
+    pub fn from_json(text: &str) -> Result<Record, String> {
+        match serde_json::from_str::<Value>(text).map_err(|e| e.to_string())? {
+            v @ Value::Object(_) => serde_json::from_value(v).map_err(|e| e.to_string()),
+            other => Err(format!("not an object: {other}")),
         }
     }
 
+    pub fn impl_name(&self) -> &str {
+        self.imp.as_deref().unwrap_or("?")
+    }
+
+    pub fn commit(&self) -> &str {
+        self.commit.as_deref().unwrap_or("unknown")
+    }
+
+    pub fn dirty(&self) -> bool {
+        self.dirty.unwrap_or(false)
+    }
+
     pub fn date(&self) -> &str {
-        self.str("date").unwrap_or("")
+        self.date.as_deref().unwrap_or("")
     }
 
     /// The `scripts/perf` invocation that recorded this line, if any.
     pub fn run_id(&self) -> Option<&str> {
-        self.str("run").filter(|s| !s.is_empty())
+        self.run.as_deref().filter(|s| !s.is_empty())
     }
 
     pub fn scenario(&self) -> Scenario {
         Scenario {
-            transport: self.str("transport").unwrap_or("?").to_string(),
-            pattern: self.str("pattern").unwrap_or("?").to_string(),
-            size: self.num("size").map_or(0, |x| x.max(0.0) as u64),
-            subscribers: self.num("subscribers").map(|x| x.max(0.0) as u64),
-            rate: self
-                .num("rate")
-                .filter(|r| *r > 0.0)
-                .map(|r| r.round() as u64),
+            transport: self.transport.clone().unwrap_or_else(|| "?".into()),
+            pattern: self.pattern.clone().unwrap_or_else(|| "?".into()),
+            size: self.size.unwrap_or(0),
+            subscribers: self.subscribers,
+            rate: self.rate.filter(|r| *r > 0.0).map(|r| r.round() as u64),
         }
     }
 
     /// The bench's `mode`; for lines without one, latency if they have
     /// percentiles, else throughput.
     pub fn mode(&self) -> Mode {
-        match self.str("mode") {
+        match self.mode.as_deref() {
             Some("thr") => Mode::Throughput,
             Some("lat") => Mode::Latency,
             Some("rate") => Mode::Rate,
@@ -112,20 +480,16 @@ impl Record {
 
     /// Why the scenario failed on this implementation, if it did.
     pub fn error(&self) -> Option<&str> {
-        self.str("error").filter(|e| !e.is_empty())
+        self.error.as_deref().filter(|e| !e.is_empty())
     }
 
     pub fn msgs_per_sec(&self) -> Option<f64> {
-        self.num("msgs_per_sec").filter(|x| *x > 0.0)
+        self.msgs_per_sec.filter(|x| *x > 0.0)
     }
 
     /// A latency percentile in µs (`"p50"`, `"p999"`, …).
     pub fn lat(&self, key: &str) -> Option<f64> {
-        self.0
-            .get("lat_us")
-            .and_then(|l| l.get(key))
-            .and_then(Value::as_f64)
-            .filter(|x| x.is_finite() && *x > 0.0)
+        self.lat_us.as_ref()?.get(key)
     }
 
     pub fn has_latency(&self) -> bool {
@@ -134,46 +498,62 @@ impl Record {
 
     /// A ratio the bench computed, e.g. `thr_vs_libzmq`.
     pub fn ratio(&self, name: &str) -> Option<f64> {
-        self.0
-            .get("ratios")
-            .and_then(|r| r.get(name))
+        self.ratios
+            .as_ref()?
+            .get(name)
             .and_then(Value::as_f64)
             .filter(|x| x.is_finite() && *x > 0.0)
     }
 
     pub fn ratio_names(&self) -> Vec<String> {
-        match self.0.get("ratios") {
-            Some(Value::Object(m)) => m.keys().cloned().collect(),
-            _ => Vec::new(),
-        }
+        self.ratios
+            .as_ref()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default()
     }
 
     pub fn instr_per_msg(&self) -> Option<f64> {
-        self.num("instr_per_msg").filter(|x| *x > 0.0)
+        self.instr_per_msg.filter(|x| *x > 0.0)
+    }
+
+    /// Copies the instruction count of `m` (a `kind: "instr"` line) into
+    /// this record.
+    pub fn merge_instr(&mut self, m: &Record) {
+        let copy = |dst: &mut Option<u64>, src: Option<u64>| {
+            if src.is_some() {
+                *dst = src;
+            }
+        };
+        if m.instr_per_msg.is_some() {
+            self.instr_per_msg = m.instr_per_msg;
+        }
+        if m.instr_tool.is_some() {
+            self.instr_tool.clone_from(&m.instr_tool);
+        }
+        copy(&mut self.instr_count, m.instr_count);
+        copy(&mut self.instr_total, m.instr_total);
+        copy(&mut self.instr_base_count, m.instr_base_count);
+        copy(&mut self.instr_base_total, m.instr_base_total);
     }
 
     /// "cpu, N cores, Linux kernel" from `machine`.
     pub fn machine(&self) -> Option<String> {
-        let m = self.0.get("machine")?;
+        let m = self.machine.as_ref()?;
         let mut parts = Vec::new();
-        if let Some(cpu) = m.get("cpu").and_then(Value::as_str) {
+        if let Some(cpu) = &m.cpu {
             parts.push(cpu.trim().to_string());
         }
-        if let Some(c) = m.get("cores").and_then(Value::as_u64) {
+        if let Some(c) = m.cores {
             parts.push(format!("{c} cores"));
         }
-        if let Some(k) = m.get("kernel").and_then(Value::as_str) {
+        if let Some(k) = &m.kernel {
             parts.push(format!("Linux {}", k.trim()));
         }
         (!parts.is_empty()).then(|| parts.join(", "))
     }
 
-    pub fn set(&mut self, key: &str, v: Value) {
-        self.0.insert(key.to_string(), v);
-    }
-
     pub fn to_json_line(&self) -> String {
-        serde_json::to_string(&self.0).expect("a JSON map always serializes")
+        serde_json::to_string(self).expect("a record always serializes")
     }
 }
 
@@ -331,6 +711,7 @@ pub fn impl_label(name: &str) -> &str {
     match name {
         "zmqrs" => "zmq.rs",
         "rawtcp" => "raw TCP",
+        LIBZMQ_TOOL => "libzmq inproc_thr",
         other => other,
     }
 }
@@ -341,6 +722,8 @@ pub fn impl_rank(name: &str) -> (u8, String) {
         "ringmq" => 0,
         "libzmq" => 1,
         "zmqrs" => 2,
+        // Next to the libzmq peer of the bench.
+        LIBZMQ_TOOL => 1,
         "rawtcp" => 3,
         _ => 4,
     };
@@ -365,6 +748,27 @@ mod tests {
         assert_eq!(fmt_thousands(1027.4), "1,027");
         assert_eq!(fmt_thousands(1_234_567.0), "1,234,567");
         assert_eq!(fmt_thousands(39.0), "39");
+    }
+
+    #[test]
+    fn typed_record_reads_leniently_and_round_trips() {
+        let line = r#"{"schema":1,"scenario":"inproc-push-pull-64","commit":"abc","dirty":"true","impl":"ringmq","pattern":"push-pull","transport":"inproc","size":64.0,"subscribers":null,"mode":"thr","msgs_per_sec":"fast","lat_us":{"p50":2.5,"p99999":9.0},"ratios":{"thr_vs_libzmq":0.5,"p50_vs_libzmq":null},"future":[1,2],"instr_per_msg":412.5}"#;
+        let r = Record::from_json(line).unwrap();
+        assert_eq!(r.impl_name(), "ringmq");
+        assert!(r.dirty());
+        assert_eq!(r.size, Some(64));
+        assert_eq!(r.msgs_per_sec(), None); // wrong type: absent
+        assert_eq!(r.lat("p50"), Some(2.5));
+        assert_eq!(r.lat("p99999"), Some(9.0)); // unknown percentile kept
+        assert_eq!(r.ratio("thr_vs_libzmq"), Some(0.5));
+        assert_eq!(r.ratio("p50_vs_libzmq"), None);
+        assert_eq!(r.instr_per_msg(), Some(412.5));
+        let out = r.to_json_line();
+        assert!(out.starts_with(r#"{"schema":1,"scenario":"inproc-push-pull-64","commit":"abc","dirty":true,"impl":"ringmq""#));
+        assert!(out.ends_with(r#""instr_per_msg":412.5,"future":[1,2]}"#));
+        assert!(!out.contains("subscribers")); // nulls are left out
+        assert_eq!(Record::from_json(&out).unwrap(), r);
+        assert!(Record::from_json("[1]").is_err());
     }
 
     #[test]

@@ -76,7 +76,7 @@ pub fn render(run: &Run) -> String {
     let runs_per = run
         .records
         .iter()
-        .find_map(|r| r.num("runs"))
+        .find_map(|r| r.runs)
         .map(|n| format!(", medians of {n} runs each"))
         .unwrap_or_default();
     out.push_str(&format!(

@@ -486,7 +486,7 @@ fn instruction_counts_merge_into_the_bench_line() {
         .into_iter()
         .filter_map(Record::from_value)
         .map(|mut r| {
-            r.0.remove("instr_per_msg");
+            r.instr_per_msg = None;
             r
         })
         .collect();
