@@ -6,7 +6,9 @@
 //! instruction counts (callgrind) are deterministic and compared as they are.
 
 use crate::history::Run;
-use crate::record::{fmt_thousands, impl_label, impl_rank, Mode, Scenario, PERCENTILES};
+use crate::record::{
+    fmt_thousands, impl_label, impl_rank, Mode, Scenario, LIBZMQ_TOOL, PERCENTILES,
+};
 use crate::text::{align, Align};
 
 /// The implementation whose regressions count.
@@ -26,6 +28,9 @@ pub struct Options {
     /// run of the current invocation is worse than every run of the
     /// baseline (`each_run`); otherwise it is reported as noise.
     pub outside_spread: bool,
+    /// Only instructions per message (a run without timings, such as
+    /// `scripts/perf --callgrind-only`): the ratios are left out.
+    pub instr_only: bool,
 }
 
 impl Default for Options {
@@ -36,6 +41,7 @@ impl Default for Options {
             gate: vec!["libzmq".to_string()],
             all: false,
             outside_spread: false,
+            instr_only: false,
         }
     }
 }
@@ -207,7 +213,12 @@ pub fn compare(baseline: &Run, current: &Run, opts: &Options) -> Comparison {
             });
             continue;
         }
-        for metric in ratio_metrics([baseline, current], sc) {
+        let timed = if opts.instr_only {
+            Vec::new()
+        } else {
+            ratio_metrics([baseline, current], sc)
+        };
+        for metric in timed {
             let b = baseline.ratio(SUBJECT, sc, &metric);
             let c = current.ratio(SUBJECT, sc, &metric);
             if b.is_none() && c.is_none() {
@@ -276,6 +287,25 @@ pub fn compare(baseline: &Run, current: &Run, opts: &Options) -> Comparison {
                 baseline: b,
                 current: c,
                 verdict,
+            });
+        }
+        // ringmq's instructions ÷ libzmq's, through the bench and with
+        // libzmq's own inproc_thr: shown, not checked (ringmq's own count
+        // above gates).
+        for peer in ["libzmq", LIBZMQ_TOOL] {
+            let metric = format!("instr_vs_{peer}");
+            let b = baseline.ratio(SUBJECT, sc, &metric);
+            let c = current.ratio(SUBJECT, sc, &metric);
+            if b.is_none() && c.is_none() {
+                continue;
+            }
+            rows.push(Row {
+                scenario: sc.clone(),
+                impl_name: SUBJECT.to_string(),
+                metric,
+                baseline: b,
+                current: c,
+                verdict: verdict(b, c, false, None, opts.instr_threshold),
             });
         }
     }

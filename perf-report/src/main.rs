@@ -33,7 +33,7 @@ ringmq-perf-report — ringmq's perf history, regression check, plots and README
 USAGE:
   ringmq-perf-report compare [--baseline <commit|file|previous>] [--current <commit|file|latest>]
                              [--history perf/history.jsonl] [--threshold 5%] [--instr-threshold <pct>]
-                             [--gate libzmq[,zmqrs,…]] [--all] [--outside-spread]
+                             [--gate libzmq[,zmqrs,…]] [--all] [--outside-spread] [--instr-only]
       Compares ringmq's ratios to its peers (throughput down, or p50/p99/p99.9
       latency up) and its instructions per message (up) between two runs.
       A commit is a hash prefix (4+ digits, `+dirty` for a run with uncommitted
@@ -43,6 +43,8 @@ USAGE:
       --outside-spread: a timing ratio beyond the threshold counts only if
       every run (each_run) of the current invocation is worse than every run
       of the baseline; otherwise it shows as `noise`.
+      --instr-only: instructions per message only, no timing ratios (for a
+      run of `scripts/perf --callgrind-only`).
       Exit status: 0 no regression, 1 regression, 2 error.
 
   ringmq-perf-report plot [--history perf/history.jsonl] [--out perf/plots/]
@@ -60,7 +62,9 @@ USAGE:
       Runs the command under valgrind --tool=callgrind and prints (or appends
       to --out) a JSON line with its instructions per message. With
       --base-count, runs it twice and divides the difference, which cancels
-      start-up costs.
+      start-up costs. The command is any program that moves {count} messages,
+      e.g. ringmq-bench, or libzmq's own inproc_thr with --impl libzmq-tool
+      (`-- target/libzmq-perf/inproc_thr 64 {count}`); every thread counts.
 
   ringmq-perf-report record --bench bench.jsonl [--instr instr.jsonl] --to perf/history.jsonl
                             [--run-id ID] [--dirty true|false] [--commit HASH] [--date DATE]
@@ -178,7 +182,7 @@ fn cmd_compare(raw: &[String]) -> Result<ExitCode, String> {
             "instr-threshold",
             "gate",
         ],
-        &["all", "outside-spread"],
+        &["all", "outside-spread", "instr-only"],
     )?;
     let hist = history_runs(&args)?;
     let current = resolve(
@@ -209,6 +213,7 @@ fn cmd_compare(raw: &[String]) -> Result<ExitCode, String> {
             .unwrap_or_else(|| vec!["libzmq".to_string()]),
         all: args.flag("all"),
         outside_spread: args.flag("outside-spread"),
+        instr_only: args.flag("instr-only"),
     };
     let cmp = compare::compare(&baseline, &current, &opts);
     out!("{}", compare::render(&cmp));

@@ -3,7 +3,9 @@
 
 use crate::compare::{fmt_ratio, SUBJECT};
 use crate::history::Run;
-use crate::record::{fmt_si, fmt_sig, fmt_thousands, impl_label, Mode, Scenario, PERCENTILES};
+use crate::record::{
+    fmt_si, fmt_sig, fmt_thousands, impl_label, Mode, Scenario, LIBZMQ_TOOL, PERCENTILES,
+};
 
 /// The peers a column is given to, in this order, when the run has them.
 const PEERS: [&str; 3] = ["libzmq", "zmqrs", "rawtcp"];
@@ -162,38 +164,62 @@ pub fn render(run: &Run) -> String {
     }
 
     if !instr.is_empty() {
-        out.push_str(
-            "Instructions per message, send and receive (callgrind, user space, through \
-             ringmq-bench; repeatable to about 0.5%, so this is the figure regressions are \
-             checked on first):\n\n",
-        );
-        out.push_str(&row(&[
-            "scenario".into(),
-            "ringmq".into(),
-            "libzmq".into(),
-            "ringmq ÷ libzmq".into(),
-        ]));
-        out.push_str(&row(&[
-            "---".into(),
-            "---:".into(),
-            "---:".into(),
-            "---:".into(),
-        ]));
-        for sc in &instr {
-            let own = run.find(SUBJECT, sc).and_then(|r| r.instr_per_msg());
-            let lz = run.find("libzmq", sc).and_then(|r| r.instr_per_msg());
-            let fmt = |v: Option<f64>| v.map(fmt_thousands).unwrap_or_else(|| "—".into());
-            let ratio = match (own, lz) {
-                (Some(a), Some(b)) if b > 0.0 => format!("{}×", fmt_ratio(a / b)),
-                _ => "—".into(),
-            };
-            out.push_str(&row(&[sc.to_string(), fmt(own), fmt(lz), ratio]));
-        }
-        out.push('\n');
+        out.push_str(&instr_table(run, &instr));
     }
     if thr.is_empty() && lat.is_empty() && rate.is_empty() && instr.is_empty() {
         out.push_str("(this run has no ringmq figures)\n");
     }
+    out
+}
+
+/// Instructions per message of ringmq, of libzmq through the bench, and
+/// (when the run measured it) of libzmq's own `inproc_thr`, with ringmq's
+/// ratio to each.
+fn instr_table(run: &Run, instr: &[Scenario]) -> String {
+    let tool = run.records.iter().any(|r| r.impl_name() == LIBZMQ_TOOL);
+    let mut out = String::from(
+        "Instructions per message, send and receive (callgrind, user space; repeatable to \
+         about 0.5%, so this is the figure regressions are checked on first). ringmq and \
+         libzmq run through ringmq-bench",
+    );
+    out.push_str(if tool {
+        "; libzmq inproc_thr is libzmq's own perf tool (libzmq 4.3.5's perf/inproc_thr.cpp, \
+         on the system's libzmq):\n\n"
+    } else {
+        ":\n\n"
+    });
+    let mut head: Vec<String> = vec!["scenario".into(), "ringmq".into(), "libzmq".into()];
+    if tool {
+        head.push(impl_label(LIBZMQ_TOOL).into());
+    }
+    head.push("ringmq ÷ libzmq".into());
+    if tool {
+        head.push(format!("ringmq ÷ {}", impl_label(LIBZMQ_TOOL)));
+    }
+    let mut rule = vec!["---".to_string()];
+    rule.extend((1..head.len()).map(|_| "---:".to_string()));
+    out.push_str(&row(&head));
+    out.push_str(&row(&rule));
+    let fmt = |v: Option<f64>| v.map(fmt_thousands).unwrap_or_else(|| "—".into());
+    for sc in instr {
+        let of = |imp: &str| run.find(imp, sc).and_then(|r| r.instr_per_msg());
+        let own = of(SUBJECT);
+        let ratio = |peer: Option<f64>| match (own, peer) {
+            (Some(a), Some(b)) if b > 0.0 => format!("{}×", fmt_ratio(a / b)),
+            _ => "—".into(),
+        };
+        let (lz, lt) = (of("libzmq"), of(LIBZMQ_TOOL));
+        let mut cells = vec![sc.to_string(), fmt(own), fmt(lz)];
+        if tool {
+            cells.push(fmt(lt));
+        }
+        cells.push(ratio(lz));
+        if tool {
+            cells.push(ratio(lt));
+        }
+        out.push_str(&row(&cells));
+    }
+    out.push('\n');
     out
 }
 

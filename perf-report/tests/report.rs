@@ -669,6 +669,68 @@ fn table_renders_ratios_and_machine() {
     assert!(table::replace_section("no markers", &md).is_err());
 }
 
+/// A run with libzmq's own inproc_thr measured too, as scripts/perf records
+/// it: a callgrind line of its own (impl `libzmq-tool`), merged into the run.
+fn with_libzmq_tool(run: Run, instr: f64) -> Run {
+    let tool = Record::from_value(json!({"schema": 1, "kind": "instr", "impl": "libzmq-tool",
+        "pattern": "push-pull", "transport": "inproc", "size": 64, "instr_per_msg": instr,
+        "instr_tool": "callgrind", "instr_count": 200000,
+        "instr_command": "target/libzmq-perf/inproc_thr 64 200000"}))
+    .unwrap();
+    let meta = Meta {
+        run_id: "r1".into(),
+        ..Meta::default()
+    };
+    group_runs(merge(run.records, vec![tool], &meta)).remove(0)
+}
+
+#[test]
+fn libzmq_tool_figure_is_tabled_and_compared() {
+    let cur = with_libzmq_tool(baseline(), 960.0);
+    let tool = cur.records.last().unwrap();
+    assert_eq!(tool.impl_name(), "libzmq-tool");
+    assert_eq!(tool.commit(), "aaaa1111"); // from the run's bench lines
+    assert!(tool.machine().is_some());
+    let md = table::render(&cur);
+    assert!(
+        md.contains("| scenario | ringmq | libzmq | libzmq inproc_thr | ringmq ÷ libzmq | ringmq ÷ libzmq inproc_thr |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| inproc PUSH/PULL 64 B | 480 | 1,027 | 960 | 0.47× | 0.50× |"),
+        "{md}"
+    );
+    // A run without it (every run before this figure) keeps the old table.
+    assert!(table::render(&baseline()).contains("| inproc PUSH/PULL 64 B | 480 | 1,027 | 0.47× |"));
+    // compare: the tool's count and ringmq's ratio to it are shown, not
+    // checked; a 20% rise of libzmq's own count is no regression of ringmq.
+    let base = with_libzmq_tool(baseline(), 800.0);
+    let cmp = compare(&base, &cur, &opts());
+    assert!(!cmp.has_regression(), "{}", render(&cmp));
+    let text = render(&cmp);
+    assert!(text.contains("instr/msg (libzmq inproc_thr)"), "{text}");
+    let row = cmp
+        .rows
+        .iter()
+        .find(|r| r.metric == "instr_vs_libzmq-tool")
+        .expect("a ratio row");
+    assert_eq!(row.verdict, Verdict::Info);
+    assert_eq!(row.current, Some(0.5));
+    assert!(text.contains("instr vs libzmq inproc_thr"), "{text}");
+    assert!(cmp.rows.iter().any(|r| r.metric == "instr_vs_libzmq"));
+    // --instr-only (scripts/perf --callgrind-only): no timing rows.
+    let only = Options {
+        instr_only: true,
+        ..opts()
+    };
+    let cmp = compare(&base, &cur, &only);
+    assert!(cmp.rows.iter().all(|r| r.metric.starts_with("instr")));
+    assert!(cmp.rows.iter().any(|r| r.metric == "instr_vs_libzmq-tool"));
+    // Against a baseline from before the figure existed: shown as new.
+    let cmp = compare(&baseline(), &cur, &opts());
+    assert!(!cmp.has_regression());
+}
+
 fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_ringmq-perf-report"))
 }
