@@ -1,11 +1,14 @@
 //! The perf suite's history as `GET /api/perf-history` serves it: one JSON
-//! object per scenario × implementation × commit. Read leniently, field by
-//! field, so that a record missing a figure (a throughput-only scenario has
-//! `"lat_us": null`) or carrying fields this app does not know still counts.
+//! object per scenario × implementation × commit. The object is parsed by
+//! the perf history's one definition of it, `ringmq_perf_report::record::
+//! Record` (lenient: a record missing a figure, such as a throughput-only
+//! scenario's `"lat_us": null`, or carrying fields this app does not know
+//! still counts); [`PerfRecord`] is the part of it this page plots.
 
-use serde_json::Value;
+use ringmq_perf_report::history::parse_records;
+use ringmq_perf_report::record::Record;
 
-/// One result of the perf history.
+/// One result of the perf history: the figures the page plots.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PerfRecord {
     pub commit: String,
@@ -67,51 +70,40 @@ impl Commit {
 }
 
 impl PerfRecord {
-    pub fn from_value(v: &Value) -> Option<PerfRecord> {
-        let o = v.as_object()?;
-        let s = |k: &str| o.get(k).and_then(Value::as_str).map(str::to_string);
-        let positive = |v: Option<&Value>| {
-            v.and_then(Value::as_f64)
-                .filter(|x| x.is_finite() && *x > 0.0)
-        };
-        let lat = |k: &str| positive(o.get("lat_us").and_then(|l| l.get(k)));
+    pub fn from_record(r: &Record) -> Option<PerfRecord> {
+        let sc = r.scenario();
         Some(PerfRecord {
-            commit: s("commit").unwrap_or_else(|| "unknown".into()),
-            date: s("date").unwrap_or_default(),
-            imp: s("impl")?,
+            commit: r.commit().to_string(),
+            date: r.date().to_string(),
+            imp: r.imp.clone()?,
             scenario: Scenario {
-                transport: s("transport").unwrap_or_else(|| "?".into()),
-                pattern: s("pattern").unwrap_or_else(|| "?".into()),
-                size: o
-                    .get("size")
-                    .and_then(Value::as_f64)
-                    .map_or(0, |x| x.max(0.0) as u64),
-                rate: positive(o.get("rate")).map(|r| r.round() as u64),
+                transport: sc.transport,
+                pattern: sc.pattern,
+                size: sc.size,
+                rate: sc.rate,
             },
-            msgs_per_sec: positive(o.get("msgs_per_sec")),
-            p50_us: lat("p50"),
-            p99_us: lat("p99"),
-            p999_us: lat("p999"),
-            instr_per_msg: positive(o.get("instr_per_msg")),
+            msgs_per_sec: r.msgs_per_sec(),
+            p50_us: r.lat("p50"),
+            p99_us: r.lat("p99"),
+            p999_us: r.lat("p999"),
+            instr_per_msg: r.instr_per_msg(),
         })
     }
 }
 
 /// Parses the history: a JSON array, or JSON lines (the history file itself).
+/// Lines that are not records are skipped; text with none and something
+/// skipped is an error.
 pub fn parse_history(text: &str) -> Result<Vec<PerfRecord>, String> {
-    let values: Vec<Value> = match serde_json::from_str::<Value>(text) {
-        Ok(Value::Array(a)) => a,
-        Ok(_) => return Err("expected a JSON array".into()),
-        Err(e) => {
-            let lines: Result<Vec<Value>, _> = text
-                .lines()
-                .filter(|l| !l.trim().is_empty())
-                .map(serde_json::from_str)
-                .collect();
-            lines.map_err(|_| e.to_string())?
-        }
-    };
-    Ok(values.iter().filter_map(PerfRecord::from_value).collect())
+    let parsed = parse_records(text);
+    if parsed.records.is_empty() && !parsed.warnings.is_empty() {
+        return Err(parsed.warnings.join("; "));
+    }
+    Ok(parsed
+        .records
+        .iter()
+        .filter_map(PerfRecord::from_record)
+        .collect())
 }
 
 /// The commits in chronological order (by date, then first appearance).
