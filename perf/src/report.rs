@@ -380,6 +380,75 @@ mod tests {
         assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), Some(2.5));
     }
 
+    /// What the bench writes is what the history reads: a row serialized
+    /// here parses into perf-report's `Record` (the perf-history record's
+    /// one definition) with every figure the history uses.
+    #[test]
+    fn rows_parse_as_history_records() {
+        use crate::env::{Env, Machine};
+        use crate::scenario::{Matrix, Scenario};
+        use ringmq_perf_report::record::{Mode, Record};
+        let env = Env {
+            commit: "abc1234".into(),
+            dirty: Some(false),
+            date: "2026-12-02T10:00:00Z".into(),
+            machine: Machine {
+                cpu: "cpu".into(),
+                cores: 2,
+                kernel: "6.1".into(),
+            },
+            rustc: "rustc 1.85".into(),
+        };
+        let sc = Scenario::parse("tcp-req-rep-64", Matrix::Quick).unwrap();
+        let lat = |p50: f64| Lat {
+            p50,
+            p90: p50 * 1.5,
+            p99: p50 * 2.0,
+            p999: p50 * 3.0,
+            p9999: p50 * 4.0,
+            max: p50 * 5.0,
+            mean: p50,
+        };
+        let fig = |p50: f64| RunFigures {
+            msgs_per_sec: 1e6 / p50,
+            mb_per_sec: 1.0,
+            elapsed_s: 1.0,
+            received: 1000,
+            lat_us: Some(lat(p50)),
+        };
+        let imp = |name: &str| ImplInfo {
+            name: name.into(),
+            version: "1".into(),
+            notes: Value::Null,
+        };
+        let opts = serde_json::json!({"matrix": "quick"});
+        let mut rows = vec![
+            Row::new(&env, &opts, &sc, &imp("ringmq"), vec![fig(10.0)], None, 1),
+            Row::new(&env, &opts, &sc, &imp("libzmq"), vec![fig(20.0)], None, 1),
+        ];
+        set_ratios(&mut rows);
+        let r = Record::from_value(serde_json::to_value(&rows[0]).unwrap()).unwrap();
+        assert_eq!(r.impl_name(), "ringmq");
+        assert_eq!(r.commit(), "abc1234");
+        assert_eq!(r.scenario_name.as_deref(), Some("tcp-req-rep-64"));
+        assert_eq!(r.mode(), Mode::Latency);
+        let s = r.scenario();
+        assert_eq!(
+            (s.transport.as_str(), s.pattern.as_str(), s.size),
+            ("tcp", "req-rep", 64)
+        );
+        assert_eq!(r.lat("p999"), Some(30.0));
+        assert_eq!(r.msgs_per_sec(), Some(1e5));
+        assert_eq!(r.ratio("p50_vs_libzmq"), Some(0.5));
+        assert_eq!(r.machine().as_deref(), Some("cpu, 2 cores, Linux 6.1"));
+        assert_eq!(r.each_run.as_ref().map(Vec::len), Some(1));
+        assert!(
+            r.extra.is_empty(),
+            "fields the record does not know: {:?}",
+            r.extra
+        );
+    }
+
     #[test]
     fn si_prefixes() {
         assert_eq!(si(3_120_000.0), "3.12M");
