@@ -27,7 +27,7 @@
 //! *cut* (the connection dies) to observe what happens when a peer goes.
 
 use crate::options::Options;
-use crate::pipe::PeerMeta;
+use crate::pipe::{End as PipeEnd, PeerMeta};
 use crate::zmtp::{Event, Session, SessionConfig};
 use crate::{Error, Multipart, PipeId, Socket, SocketType};
 use bytes::{Buf, BytesMut};
@@ -62,6 +62,8 @@ struct End {
     sock: usize,
     session: Session,
     pipe: Option<PipeId>,
+    /// The transport's end of the pipe, once attached.
+    peer_end: Option<PipeEnd>,
     /// Bytes written by this end, not yet read by the other.
     wire: BytesMut,
 }
@@ -137,6 +139,7 @@ impl Net {
                 sock: s.0,
                 session: Session::new(cfg, net.now),
                 pipe: None,
+                peer_end: None,
                 wire: BytesMut::new(),
             }
         };
@@ -186,6 +189,7 @@ impl Net {
         }
         link.state = LinkState::Cut;
         for e in &mut link.ends {
+            e.peer_end = None;
             if let Some(p) = e.pipe.take() {
                 self.sockets[e.sock].detach(p);
             }
@@ -213,18 +217,25 @@ impl Net {
         let link = &mut self.links[li];
         link.state = LinkState::Refused(why);
         for e in &mut link.ends {
+            e.peer_end = None;
             if let Some(p) = e.pipe.take() {
                 self.sockets[e.sock].detach(p);
             }
         }
     }
 
-    /// Moves messages and bytes until nothing more can move.
+    /// Moves messages and bytes until nothing more can move. Each round
+    /// also lets every socket take what its pipes brought (what an
+    /// application thread does at its next call), so filtering and
+    /// subscriptions act as soon as messages arrive.
     pub fn pump(&mut self) {
         for _round in 0..1_000_000 {
             let mut moved = false;
             for li in 0..self.links.len() {
                 moved |= self.pump_link(li);
+            }
+            for s in &mut self.sockets {
+                s.process_arrivals();
             }
             if !moved {
                 return;
@@ -242,10 +253,9 @@ impl Net {
             // Socket -> session: encode while the session's buffer has room.
             let link = &mut self.links[li];
             let end = &mut link.ends[side];
-            if let Some(p) = end.pipe {
-                let sock = &mut self.sockets[end.sock];
+            if let Some(pe) = end.peer_end.as_mut() {
                 while end.session.output_len() < SESSION_OUT_LIMIT {
-                    match sock.pop_outbound(p) {
+                    match pe.read() {
                         Some(m) => {
                             end.session.send(&m);
                             moved = true;
@@ -253,6 +263,7 @@ impl Net {
                         None => break,
                     }
                 }
+                pe.release();
             }
             // Session -> wire, bounded like a socket buffer.
             if end.wire.len() < WIRE_LIMIT {
@@ -288,8 +299,8 @@ impl Net {
             let link = &mut self.links[li];
             let end = &mut link.ends[side];
             let sock = &mut self.sockets[end.sock];
-            if let Some(p) = end.pipe {
-                if !sock.can_deliver(p) {
+            if let Some(pe) = &end.peer_end {
+                if !pe.has_room() {
                     return moved;
                 }
             }
@@ -302,7 +313,10 @@ impl Net {
                         identity: peer.identity.clone(),
                     };
                     match sock.attach(meta) {
-                        Ok(p) => end.pipe = Some(p),
+                        Ok((p, pe)) => {
+                            end.pipe = Some(p);
+                            end.peer_end = Some(pe);
+                        }
                         Err(e) => {
                             self.fail(li, format!("attach refused: {e}"));
                             return true;
@@ -311,8 +325,9 @@ impl Net {
                 }
                 Some(Ok(Event::Message(m))) => {
                     moved = true;
-                    let p = end.pipe.expect("messages only after READY");
-                    sock.deliver(p, m);
+                    let pe = end.peer_end.as_mut().expect("messages only after READY");
+                    pe.write(m);
+                    pe.flush();
                 }
                 Some(Err(e)) => {
                     self.fail(li, format!("{e}"));

@@ -1,24 +1,25 @@
 //! `inproc://`: sockets of one context joined directly, with no I/O thread.
 //!
-//! A link is a pair of core pipes, one in each socket. Messages move from
-//! one socket's outbound queue (`pop_outbound`) to the other's inbound queue
-//! (`deliver`) right after every operation that may let one move: a send
-//! (new output), a receive (new room), a subscription change, the link's
-//! creation. So at rest nothing that could move is left behind, and a
-//! blocked peer is woken by the thread that made progress possible.
+//! A link is one core pipe shared by two sockets: the connecting side's
+//! socket creates it (`attach`) and the bound side's takes the other end
+//! (`adopt`). A send writes the message into the pipe's lock-free queue and
+//! the peer's next receive takes it from there: no socket is locked by the
+//! other's thread, and nothing moves messages in between. The pipe wakes a
+//! peer blocked in a receive (or a send at the high-water mark) only if it
+//! went idle.
 //!
-//! Both sockets are locked for a transfer, always in the order of their
-//! `SharedSocket::id`, so two threads pumping the same link from either end
-//! cannot deadlock. Nothing else ever holds two socket locks.
+//! Both sockets are locked to create and to cut a link, always in the
+//! order of their `SharedSocket::id`, so two threads linking or
+//! disconnecting the same pair cannot deadlock. Nothing else ever holds two
+//! socket locks.
 
 use crate::error::{Error, Result};
-use crate::transport::{monotonic_ns, ConnEventKind, SharedSocket};
-use ringmq_core::pipe::PeerMeta;
-use ringmq_core::{Multipart, PipeId, Socket as CoreSocket};
+use crate::transport::{ConnEventKind, SharedSocket};
+use ringmq_core::pipe::{Keep, PeerMeta};
+use ringmq_core::{PipeId, Socket as CoreSocket};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Instant;
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
@@ -27,11 +28,9 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// A socket as its context and its inproc peers see it.
 pub(crate) struct Entry {
     pub(crate) shared: Arc<SharedSocket>,
-    /// Copy on write: a pump takes a reference to the current list (one
-    /// atomic increment, no allocation per message); link and unlink swap
-    /// in a new list.
-    links: Mutex<Arc<Vec<Arc<Link>>>>,
-    /// `links.len()`, read without the lock on every send and receive.
+    /// Touched only when links come and go, never per message.
+    links: Mutex<Vec<Arc<Link>>>,
+    /// `links.len()`, read without the lock.
     n_links: AtomicUsize,
 }
 
@@ -39,7 +38,7 @@ impl Entry {
     pub(crate) fn new(shared: Arc<SharedSocket>) -> Arc<Entry> {
         Arc::new(Entry {
             shared,
-            links: Mutex::new(Arc::new(Vec::new())),
+            links: Mutex::new(Vec::new()),
             n_links: AtomicUsize::new(0),
         })
     }
@@ -48,26 +47,34 @@ impl Entry {
         self.shared.id()
     }
 
+    /// True if the socket has (or had, until it next cleans up) an inproc
+    /// peer.
+    pub(crate) fn has_links(&self) -> bool {
+        self.n_links.load(Ordering::Relaxed) > 0
+    }
+
     fn add_link(&self, link: Arc<Link>) {
         let mut links = lock(&self.links);
-        Arc::make_mut(&mut links).push(link);
-        self.n_links.store(links.len(), Ordering::Release);
+        // Links the peers closed go here, so the list stays as long as the
+        // live ones (plus those closed since the last link).
+        links.retain(|l| !l.is_dead());
+        links.push(link);
+        self.n_links.store(links.len(), Ordering::Relaxed);
     }
 
     fn remove_dead_links(&self) {
         let mut links = lock(&self.links);
-        Arc::make_mut(&mut links).retain(|l| !l.is_dead());
-        self.n_links.store(links.len(), Ordering::Release);
+        links.retain(|l| !l.is_dead());
+        self.n_links.store(links.len(), Ordering::Relaxed);
     }
 
-    /// The current links, shared (no copy).
-    fn links(&self) -> Arc<Vec<Arc<Link>>> {
+    fn links(&self) -> Vec<Arc<Link>> {
         lock(&self.links).clone()
     }
 
-    fn take_links(&self) -> Arc<Vec<Arc<Link>>> {
+    fn take_links(&self) -> Vec<Arc<Link>> {
         let mut links = lock(&self.links);
-        self.n_links.store(0, Ordering::Release);
+        self.n_links.store(0, Ordering::Relaxed);
         std::mem::take(&mut *links)
     }
 }
@@ -87,19 +94,6 @@ struct End {
     pipe: PipeId,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum LinkState {
-    Up,
-    /// `ends[side]` was closed with messages still queued for the other
-    /// end: they keep moving (when the peer receives) until drained or the
-    /// linger deadline, then the peer's pipe is detached.
-    Closing {
-        side: usize,
-        deadline: Option<Instant>,
-    },
-    Dead,
-}
-
 /// One inproc connection.
 struct Link {
     /// Invariant: `ends[0].sock.id() < ends[1].sock.id()`, the lock order.
@@ -108,13 +102,13 @@ struct Link {
     name: String,
     /// Which end connected.
     connector: usize,
-    /// Only read or written with both sockets locked.
-    state: Mutex<LinkState>,
+    /// One side closed or cut it.
+    dead: AtomicBool,
 }
 
 impl Link {
     fn is_dead(&self) -> bool {
-        *lock(&self.state) == LinkState::Dead
+        self.dead.load(Ordering::Acquire)
     }
 
     fn side_of(&self, id: u64) -> usize {
@@ -134,142 +128,37 @@ impl Link {
         self.ends[1].sock.wake_waiters();
     }
 
-    /// Moves everything that can move, in both directions; finishes a
-    /// closing link once drained. Returns false once the link is dead.
-    fn pump(&self) -> bool {
-        let (mut a, mut b) = self.lock_both();
-        let mut state = lock(&self.state);
-        let (pa, pb) = (self.ends[0].pipe, self.ends[1].pipe);
-        let mut moved = false;
-        match *state {
-            LinkState::Dead => return false,
-            LinkState::Up => {
-                let (sa, sb) = (&self.ends[0].sock, &self.ends[1].sock);
-                moved |= transfer((&mut a, sa, pa), (&mut b, pb));
-                moved |= transfer((&mut b, sb, pb), (&mut a, pa));
-            }
-            LinkState::Closing { side, deadline } => {
-                // Only the closed end's leftovers move; nobody reads its side.
-                let (closed, cp, peer, pp) = if side == 0 {
-                    (&mut *a, pa, &mut *b, pb)
-                } else {
-                    (&mut *b, pb, &mut *a, pa)
-                };
-                let cs = &self.ends[side].sock;
-                moved |= transfer((closed, cs, cp), (peer, pp));
-                let drained = closed.pipe(cp).is_none_or(|p| p.out_len() == 0);
-                if drained || deadline.is_some_and(|d| Instant::now() >= d) {
-                    peer.detach(pp);
-                    *state = LinkState::Dead;
-                    moved = true;
-                }
-            }
-        }
-        let alive = *state != LinkState::Dead;
-        drop((state, a, b));
-        if moved {
-            self.wake_both();
-        }
-        alive
-    }
-
-    /// The socket at `ends[side]` is closing with `linger`.
+    /// The socket at `ends[side]` is closing. Its peer may still receive
+    /// what was sent (all of it; with `LINGER` 0 only what its own receive
+    /// high-water mark holds), then sees the pipe closed and drops it.
     fn close_side(&self, side: usize, linger: Option<std::time::Duration>) {
-        let (mut a, mut b) = self.lock_both();
-        let mut state = lock(&self.state);
-        if *state != LinkState::Up {
+        if self.dead.swap(true, Ordering::AcqRel) {
             return;
         }
-        let (pa, pb) = (self.ends[0].pipe, self.ends[1].pipe);
-        let (closed, cp, peer, pp) = if side == 0 {
-            (&mut *a, pa, &mut *b, pb)
+        let keep = if linger == Some(std::time::Duration::ZERO) {
+            Keep::ReaderShare
         } else {
-            (&mut *b, pb, &mut *a, pa)
+            Keep::All
         };
-        transfer((closed, &self.ends[side].sock, cp), (peer, pp));
-        let drained = closed.pipe(cp).is_none_or(|p| p.out_len() == 0);
-        if drained || linger == Some(std::time::Duration::ZERO) {
-            peer.detach(pp);
-            *state = LinkState::Dead;
-        } else {
-            *state = LinkState::Closing {
-                side,
-                deadline: linger.map(|l| Instant::now() + l),
-            };
-        }
-        drop((state, a, b));
+        let end = &self.ends[side];
+        end.sock.lock().close_pipe(end.pipe, keep);
         self.wake_both();
     }
 
-    /// Explicit disconnect: deliver what fits, then both pipes go.
+    /// Explicit disconnect: each side keeps what its own receive high-water
+    /// mark holds of what the other sent, then both pipes go.
     fn cut(&self) {
         let (mut a, mut b) = self.lock_both();
-        let mut state = lock(&self.state);
-        if *state == LinkState::Dead {
+        if self.dead.swap(true, Ordering::AcqRel) {
             return;
         }
         let (pa, pb) = (self.ends[0].pipe, self.ends[1].pipe);
-        let (sa, sb) = (&self.ends[0].sock, &self.ends[1].sock);
-        transfer((&mut a, sa, pa), (&mut b, pb));
-        transfer((&mut b, sb, pb), (&mut a, pa));
+        a.close_pipe(pa, Keep::ReaderShare);
+        b.close_pipe(pb, Keep::ReaderShare);
         a.detach(pa);
         b.detach(pb);
-        *state = LinkState::Dead;
-        drop((state, a, b));
+        drop((a, b));
         self.wake_both();
-    }
-}
-
-/// Moves whole messages from `from`'s pipe to `to`'s while `to` takes them.
-///
-/// For a sampled message (one with a stamp) the peer's queue is where the
-/// send path ends, as the kernel is for tcp: its send latency is recorded
-/// on `from`'s socket and it is stamped again, so the receiver's recv
-/// measures from here.
-// Inlined into its four callers, as it was before it had a sample to hand
-// over: a call per direction per pump costs ~40 instructions a message.
-#[inline(always)]
-fn transfer(
-    (from, from_shared, fp): (&mut CoreSocket, &SharedSocket, PipeId),
-    (to, tp): (&mut CoreSocket, PipeId),
-) -> bool {
-    let mut moved = false;
-    while to.can_deliver(tp) {
-        let Some(mut msg) = from.pop_outbound(fp) else {
-            break;
-        };
-        if let Some(sent_at) = msg.stamp() {
-            hand_over_sample(&mut msg, sent_at, from_shared);
-        }
-        to.deliver(tp, msg);
-        moved = true;
-    }
-    moved
-}
-
-/// Out of line: one message in 64 comes here, and the loop above stays
-/// small enough to inline.
-#[cold]
-#[inline(never)]
-fn hand_over_sample(msg: &mut Multipart, sent_at: u64, from: &SharedSocket) {
-    let now = monotonic_ns();
-    from.send_latency().push(now.saturating_sub(sent_at));
-    msg.set_stamp(now);
-}
-
-/// Moves whatever can move on every inproc link of `entry`. Called after
-/// each send, receive and subscription change.
-pub(crate) fn pump(entry: &Entry) {
-    if entry.n_links.load(Ordering::Acquire) == 0 {
-        return;
-    }
-    let links = entry.links();
-    let mut any_dead = false;
-    for l in links.iter() {
-        any_dead |= !l.pump();
-    }
-    if any_dead {
-        entry.remove_dead_links();
     }
 }
 
@@ -301,10 +190,10 @@ fn link(connector: &Arc<Entry>, binder: &Arc<Entry>, name: &str) {
             socket_type: ta,
             identity: a.options().routing_id.clone(),
         };
-        let Ok(pa) = a.attach(meta_for_a) else {
+        let Ok((pa, end)) = a.attach(meta_for_a) else {
             return;
         };
-        match b.attach(meta_for_b) {
+        match b.adopt(meta_for_b, end) {
             Ok(pb) => {
                 let addr = format!("inproc://{name}");
                 first.shared.set_peer_addr(&a, pa, addr.clone());
@@ -337,12 +226,11 @@ fn link(connector: &Arc<Entry>, binder: &Arc<Entry>, name: &str) {
         ],
         name: name.to_string(),
         connector: connector_side,
-        state: Mutex::new(LinkState::Up),
+        dead: AtomicBool::new(false),
     });
     first.add_link(link.clone());
     second.add_link(link.clone());
-    // Subscriptions replayed at attach, and anything sent before.
-    link.pump();
+    // A sender blocked for want of a peer may go on now.
     link.wake_both();
 }
 

@@ -143,13 +143,21 @@ pub fn poll(items: &mut [PollItem], timeout: i64) -> Result<i32> {
         for item in items.iter_mut() {
             let sock = item.socket.expect("fd items refused above");
             let shared = sock.shared();
-            let core = shared.lock();
+            let mut core = shared.lock();
             terminated |= shared.is_terminated();
-            item.revents = sock.ready_events(&core) & item.events;
+            // Registered before looking, so that what changes after the
+            // look wakes this thread.
+            shared.register_waiter();
+            item.revents = sock.ready_events(&mut core) & item.events;
+            let recv = item.events.contains(PollEvents::POLLIN);
+            let send = item.events.contains(PollEvents::POLLOUT);
+            while item.revents.is_empty() && !core.prepare_wait(recv, send) {
+                // Something came while its pipes went idle: look again.
+                item.revents = sock.ready_events(&mut core) & item.events;
+            }
             if !item.revents.is_empty() {
                 ready += 1;
             }
-            shared.register_waiter();
         }
         let now = Instant::now();
         let expired = timeout == 0 || deadline.is_some_and(|d| now >= d);

@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::inproc::{self, Entry};
 use crate::message::Message;
 use crate::poll::PollEvents;
-use crate::transport::{monotonic_ns, sample_interval, Endpoint, Sampler, SharedSocket};
+use crate::transport::{monotonic_ns, sample_interval, Endpoint, Sampler, SharedSocket, Wait};
 use crate::{DONTWAIT, SNDMORE};
 use ringmq_core::error::SendError;
 use ringmq_core::{Msg, Multipart, Socket as CoreSocket, SocketType as CoreType};
@@ -410,8 +410,9 @@ impl Socket {
         } else {
             self.local.borrow().opts.sndtimeo
         };
+        let stamped_at = whole.stamp();
         let mut slot = Some(whole);
-        let result = self.wait(timeout, |core| {
+        let result = self.wait(Wait::Send, timeout, |core| {
             let msg = slot.take().expect("put back on EAGAIN");
             match core.send(msg) {
                 Ok(()) => Some(Ok(())),
@@ -426,7 +427,9 @@ impl Socket {
             }
         });
         result?;
-        self.after_send();
+        if let Some(at) = stamped_at {
+            self.sent_sample(at);
+        }
         Ok(())
     }
 
@@ -434,42 +437,38 @@ impl Socket {
     /// else until it gives an answer, for up to `timeout_ms` (-1: forever).
     fn wait<T>(
         &self,
+        wait: Wait,
         timeout_ms: i32,
         mut attempt: impl FnMut(&mut CoreSocket) -> Option<Result<T>>,
     ) -> Result<T> {
         let shared = self.shared();
+        if shared.is_terminated() {
+            return Err(Error::ETERM);
+        }
+        // Once without a clock: most calls need no waiting.
+        if let Some(r) = attempt(&mut shared.lock()) {
+            return r;
+        }
         if timeout_ms == 0 {
-            if shared.is_terminated() {
-                return Err(Error::ETERM);
-            }
-            let mut core = shared.lock();
-            return attempt(&mut core).unwrap_or(Err(Error::EAGAIN));
+            return Err(Error::EAGAIN);
         }
         let deadline = u64::try_from(timeout_ms)
             .ok()
             .map(|ms| Instant::now() + Duration::from_millis(ms));
-        shared.block_on(deadline, attempt)?
+        shared.block_on(wait, deadline, attempt)?
     }
 
-    /// Output was queued: let it move (inproc now, tcp/ipc via the I/O
-    /// thread).
-    fn after_send(&self) {
-        self.shared().notify_io();
-        inproc::pump(&self.entry);
-    }
-
-    /// Room was made: let input move.
-    fn after_recv(&self) {
-        self.shared().notify_room();
-        inproc::pump(&self.entry);
-    }
-
-    /// Subscriptions changed: they travel as messages, and an
-    /// unsubscription may have discarded queued input (making room).
-    pub(crate) fn after_subscription(&self) {
-        self.shared().notify_io();
-        self.shared().notify_room();
-        inproc::pump(&self.entry);
+    /// A sampled message was accepted. Over tcp/ipc its send path ends
+    /// where the I/O thread encodes it; over inproc it ends here, in the
+    /// peer's queue (its receive latency then counts from its stamp).
+    #[cold]
+    #[inline(never)]
+    fn sent_sample(&self, stamped_at: u64) {
+        if !self.local.borrow().uses_engine && self.entry.has_links() {
+            self.shared()
+                .send_latency()
+                .push(monotonic_ns().saturating_sub(stamped_at));
+        }
     }
 
     fn recv_frame(&self, flags: i32) -> Result<Message> {
@@ -491,7 +490,7 @@ impl Socket {
         } else {
             self.local.borrow().opts.rcvtimeo
         };
-        let msg = self.wait(timeout, |core| match core.recv() {
+        let msg = self.wait(Wait::Recv, timeout, |core| match core.recv() {
             Ok(m) => Some(Ok(m)),
             Err(ringmq_core::Error::Again) => None,
             Err(e) => Some(Err(Error::from(e))),
@@ -500,7 +499,6 @@ impl Socket {
             // Stamped by the transport when it queued the message.
             record_latency(self.shared(), delivered_at);
         }
-        self.after_recv();
         let mut rest = msg.into_iter();
         let frame = rest.next().unwrap_or_else(Msg::new);
         let more = rest.len() > 0;
@@ -578,7 +576,7 @@ impl Socket {
 
     /// The events the socket is ready for now: `POLLIN` if a receive would
     /// not block, `POLLOUT` if a send would not.
-    pub(crate) fn ready_events(&self, core: &CoreSocket) -> PollEvents {
+    pub(crate) fn ready_events(&self, core: &mut CoreSocket) -> PollEvents {
         let local = self.local.borrow();
         let mut ev = PollEvents::empty();
         if local.incoming.is_some() || core.can_recv() {

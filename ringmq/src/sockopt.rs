@@ -268,8 +268,8 @@ impl Socket {
         if self.shared().is_terminated() {
             return Err(Error::ETERM);
         }
-        let core = self.shared().lock();
-        Ok(self.ready_events(&core))
+        let mut core = self.shared().lock();
+        Ok(self.ready_events(&mut core))
     }
 
     /// `ZMQ_FD`. ringmq sockets have no notification file descriptor yet.
@@ -356,7 +356,6 @@ impl Socket {
     /// `EINVAL` on any socket but SUB (XSUB subscribes by sending).
     pub fn set_subscribe(&self, value: &[u8]) -> Result<()> {
         self.shared().lock().subscribe(value)?;
-        self.after_subscription();
         Ok(())
     }
 
@@ -367,7 +366,6 @@ impl Socket {
     /// `EINVAL` on any socket but SUB.
     pub fn set_unsubscribe(&self, value: &[u8]) -> Result<()> {
         self.shared().lock().unsubscribe(value)?;
-        self.after_subscription();
         Ok(())
     }
 

@@ -5,5 +5,5 @@
 pub(crate) use ringmq_uring::endpoint::Endpoint;
 pub(crate) use ringmq_uring::engine::{Engine, EngineConfig, EngineCounters, TransportOptions};
 pub(crate) use ringmq_uring::shared::{
-    monotonic_ns, sample_interval, ConnEventKind, LatencySamples, Sampler, SharedSocket,
+    monotonic_ns, sample_interval, ConnEventKind, LatencySamples, Sampler, SharedSocket, Wait,
 };

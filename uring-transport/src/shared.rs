@@ -1,20 +1,24 @@
 //! What an application thread and an I/O thread share about one socket.
 //!
 //! The core socket (`ringmq_core::Socket`: options, pipes, routing) sits
-//! behind a mutex. The application locks it to send and receive; the I/O
-//! thread locks it to take outbound messages and deliver inbound ones. Each
-//! side tells the other about changes without a syscall when nobody waits:
-//! - application → I/O thread: [`SharedSocket::notify_io`] posts the socket to
-//!   its I/O thread once (an atomic flag coalesces a burst of sends into one
-//!   wake-up), and writes the thread's eventfd only if it is parked;
-//! - I/O thread → application: [`SharedSocket::wake_waiters`] unparks the
-//!   threads blocked on the socket (send, recv, poll), only if there are any.
+//! behind a mutex that only its owner takes on the message path: the
+//! application, per send or receive (uncontended), and the I/O thread only
+//! to attach or detach a connection. Messages themselves travel through
+//! each pipe's lock-free queues (`ringmq_core::pipe`), and each side wakes
+//! the other only when it went idle:
+//! - application → I/O thread: a pipe whose connection went idle tells the
+//!   connection's notifier, which queues it for its I/O thread (and writes
+//!   the thread's eventfd only if it is parked);
+//! - I/O thread → application: a pipe whose socket went idle tells the
+//!   socket's [`Waiters`], which unpark the threads blocked on the socket
+//!   (send, recv, poll), only if there are any.
 //!
 //! It also carries what the inspector reads about the socket without taking
 //! the core lock on the hot path: sampled latencies ([`LatencySamples`]),
 //! connection events ([`ConnEvent`]) and the peers' addresses.
 
-use ringmq_core::{Error, PipeId, Socket};
+use ringmq_core::socket::Wake;
+use ringmq_core::{Error, PipeId, Socket, SocketType};
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
@@ -228,28 +232,79 @@ struct Events {
     dropped: u64,
 }
 
-/// Something that can be told "this socket needs the I/O thread's attention".
+/// The I/O thread a socket was assigned to, as the engine knows it.
 pub trait IoNotify: Send + Sync + 'static {
-    /// Queue `socket` for the I/O thread and wake it if it is parked.
-    fn post(&self, socket: Arc<SharedSocket>);
     /// For the engine to find its own type behind the trait object.
     fn as_any(&self) -> &dyn std::any::Any;
+}
+
+/// What a blocked call waits for (see [`SharedSocket::block_on`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wait {
+    /// A message to receive.
+    Recv,
+    /// Room to send.
+    Send,
+}
+
+/// The threads parked on one socket. Its pipes' other ends wake them (as
+/// the core socket's [`Wake`]), so it lives apart from the socket: the
+/// socket holds it, not the other way round.
+#[derive(Debug, Default)]
+pub struct Waiters {
+    threads: Mutex<Vec<Thread>>,
+    count: AtomicUsize,
+}
+
+impl Waiters {
+    /// Unparks every registered thread; one atomic load when there is none.
+    pub fn wake_all(&self) {
+        if self.count.load(Ordering::SeqCst) == 0 {
+            return;
+        }
+        for t in self
+            .threads
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+        {
+            t.unpark();
+        }
+    }
+
+    fn register(&self) {
+        self.threads
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(std::thread::current());
+        self.count.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn unregister(&self) {
+        let me = std::thread::current().id();
+        let mut w = self.threads.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(i) = w.iter().position(|t| t.id() == me) {
+            w.swap_remove(i);
+            self.count.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
+
+impl Wake for Waiters {
+    fn wake(&self) {
+        self.wake_all();
+    }
 }
 
 /// One socket as both threads see it.
 pub struct SharedSocket {
     id: u64,
+    socket_type: SocketType,
     core: Mutex<Socket>,
-    /// Threads parked on this socket. Registered while holding the core lock,
-    /// so a change made under that lock is either seen by the waiter's check
-    /// or followed by its wake-up.
-    waiters: Mutex<Vec<Thread>>,
-    n_waiters: AtomicUsize,
-    /// The socket is already queued for its I/O thread.
-    io_pending: AtomicBool,
-    /// Some connection stopped reading because this socket's inbound queue
-    /// was full: a receive should tell the I/O thread there is room again.
-    input_paused: AtomicBool,
+    /// Threads parked on this socket. A waiter registers, then (under the
+    /// core lock) lets the socket's pipes go idle (`Socket::prepare_wait`),
+    /// so input or room that comes after is followed by its wake-up.
+    waiters: Arc<Waiters>,
     io: OnceLock<Arc<dyn IoNotify>>,
     terminated: AtomicBool,
     /// send() → handed to the kernel (written by the I/O thread).
@@ -267,13 +322,13 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 impl SharedSocket {
     /// Wraps a core socket.
     pub fn new(core: Socket) -> Arc<SharedSocket> {
+        let waiters = Arc::new(Waiters::default());
+        core.set_waker(waiters.clone());
         Arc::new(SharedSocket {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            socket_type: core.socket_type(),
             core: Mutex::new(core),
-            waiters: Mutex::new(Vec::new()),
-            n_waiters: AtomicUsize::new(0),
-            io_pending: AtomicBool::new(false),
-            input_paused: AtomicBool::new(false),
+            waiters,
             io: OnceLock::new(),
             terminated: AtomicBool::new(false),
             send_latency: LatencySamples::default(),
@@ -358,7 +413,13 @@ impl SharedSocket {
         self.id
     }
 
+    /// The socket's type (read without the lock).
+    pub fn socket_type(&self) -> SocketType {
+        self.socket_type
+    }
+
     /// Locks the core socket.
+    #[inline]
     pub fn lock(&self) -> MutexGuard<'_, Socket> {
         // A panic while holding the lock leaves the core consistent enough
         // to keep going (every core method is all-or-nothing on a message).
@@ -376,48 +437,10 @@ impl SharedSocket {
         self.io.get()
     }
 
-    /// Application side: output was queued (or room freed); let the I/O
-    /// thread act. Cheap when the socket is already queued.
-    pub fn notify_io(self: &Arc<Self>) {
-        if let Some(io) = self.io.get() {
-            if !self.io_pending.swap(true, Ordering::AcqRel) {
-                io.post(self.clone());
-            }
-        }
-    }
-
-    /// Application side, after a receive: if a connection paused its reads
-    /// for lack of room, wake the I/O thread.
-    pub fn notify_room(self: &Arc<Self>) {
-        if self.input_paused.load(Ordering::Acquire) {
-            self.notify_io();
-        }
-    }
-
-    /// I/O side: the socket is being served now; later notifications queue it
-    /// again. Call before looking at the socket, so nothing is missed.
-    pub fn take_io_pending(&self) {
-        self.io_pending.store(false, Ordering::Release);
-    }
-
-    /// I/O side: record whether some connection is paused for lack of room.
-    pub fn set_input_paused(&self, paused: bool) {
-        self.input_paused.store(paused, Ordering::Release);
-    }
-
-    /// I/O side (or anyone): wake the threads blocked on this socket.
+    /// Wakes the threads blocked on this socket (after a change its pipes
+    /// do not signal: a peer attached or detached).
     pub fn wake_waiters(&self) {
-        if self.n_waiters.load(Ordering::Acquire) == 0 {
-            return;
-        }
-        for t in self
-            .waiters
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-        {
-            t.unpark();
-        }
+        self.waiters.wake_all();
     }
 
     /// Marks the socket's context as terminated: blocked and later calls
@@ -428,40 +451,34 @@ impl SharedSocket {
     }
 
     /// True once the context was terminated.
+    #[inline]
     pub fn is_terminated(&self) -> bool {
         self.terminated.load(Ordering::Acquire)
     }
 
-    /// Registers the current thread to be woken by [`wake_waiters`]. Call
-    /// while holding the core lock (see the field's invariant).
+    /// Registers the current thread to be woken by [`wake_waiters`] (and by
+    /// the socket's pipes). Then, under the core lock, call
+    /// `Socket::prepare_wait` before parking.
     ///
     /// [`wake_waiters`]: Self::wake_waiters
     pub fn register_waiter(&self) {
-        self.waiters
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(std::thread::current());
-        self.n_waiters.fetch_add(1, Ordering::AcqRel);
+        self.waiters.register();
     }
 
     /// Undoes one [`register_waiter`](Self::register_waiter) of this thread.
     pub fn unregister_waiter(&self) {
-        let me = std::thread::current().id();
-        let mut w = self.waiters.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(i) = w.iter().position(|t| t.id() == me) {
-            w.swap_remove(i);
-            self.n_waiters.fetch_sub(1, Ordering::AcqRel);
-        }
+        self.waiters.unregister();
     }
 
     /// Runs `attempt` on the locked socket until it returns `Some`, parking
-    /// between tries; gives up with `Again` at `deadline`, `Terminated` when
-    /// the context ends.
+    /// between tries until `wait` may have become possible; gives up with
+    /// `Again` at `deadline`, `Terminated` when the context ends.
     ///
     /// # Errors
     /// `Again` on timeout, `Terminated` after [`terminate`](Self::terminate).
     pub fn block_on<T>(
         &self,
+        wait: Wait,
         deadline: Option<Instant>,
         mut attempt: impl FnMut(&mut Socket) -> Option<T>,
     ) -> Result<T, Error> {
@@ -475,6 +492,12 @@ impl SharedSocket {
                     return Ok(v);
                 }
                 self.register_waiter();
+                if !core.prepare_wait(wait == Wait::Recv, wait == Wait::Send) {
+                    // It became possible meanwhile: try again at once.
+                    drop(core);
+                    self.unregister_waiter();
+                    continue;
+                }
             }
             match deadline {
                 Some(d) => {

@@ -4,7 +4,7 @@
 use ringmq_core::{Error, Multipart, Socket, SocketType};
 use ringmq_uring::endpoint::Endpoint;
 use ringmq_uring::engine::{Engine, EngineConfig, TransportOptions};
-use ringmq_uring::shared::SharedSocket;
+use ringmq_uring::shared::{SharedSocket, Wait};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -15,7 +15,7 @@ fn sock(t: SocketType) -> Arc<SharedSocket> {
 fn send(s: &Arc<SharedSocket>, parts: &[&str]) {
     let mut msg: Option<Multipart> = Some(parts.iter().map(|p| p.as_bytes().to_vec()).collect());
     let deadline = Instant::now() + Duration::from_secs(5);
-    s.block_on(Some(deadline), |core| {
+    s.block_on(Wait::Send, Some(deadline), |core| {
         match core.send(msg.take().unwrap()) {
             Ok(()) => Some(()),
             Err(e) => {
@@ -26,15 +26,13 @@ fn send(s: &Arc<SharedSocket>, parts: &[&str]) {
         }
     })
     .expect("sent within 5 s");
-    s.notify_io();
 }
 
 fn recv(s: &Arc<SharedSocket>) -> Vec<String> {
     let deadline = Instant::now() + Duration::from_secs(5);
     let m = s
-        .block_on(Some(deadline), |core| core.recv().ok())
+        .block_on(Wait::Recv, Some(deadline), |core| core.recv().ok())
         .expect("received within 5 s");
-    s.notify_room();
     m.iter()
         .map(|f| String::from_utf8_lossy(f).into_owned())
         .collect()
@@ -122,6 +120,7 @@ fn large_messages_go_out_by_sendmsg_and_arrive_whole() {
         }
         let mut msg = Some(m);
         push.block_on(
+            Wait::Send,
             Some(Instant::now() + Duration::from_secs(10)),
             |core| match core.send(msg.take().unwrap()) {
                 Ok(()) => Some(()),
@@ -132,15 +131,15 @@ fn large_messages_go_out_by_sendmsg_and_arrive_whole() {
             },
         )
         .unwrap();
-        push.notify_io();
     }
     for round in 0..20u8 {
         let m = pull
-            .block_on(Some(Instant::now() + Duration::from_secs(10)), |core| {
-                core.recv().ok()
-            })
+            .block_on(
+                Wait::Recv,
+                Some(Instant::now() + Duration::from_secs(10)),
+                |core| core.recv().ok(),
+            )
             .unwrap();
-        pull.notify_room();
         assert_eq!(m.len(), sizes.len());
         for (i, (f, n)) in m.iter().zip(sizes).enumerate() {
             assert_eq!(f.len(), n);

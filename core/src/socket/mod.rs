@@ -6,11 +6,18 @@
 //!   means "would block", and a blocking API waits for the transport to make
 //!   progress and tries again;
 //! - the **transport** (io_uring engine, inproc, or the test harness) calls
-//!   [`attach`](Socket::attach) when a peer's handshake completes,
-//!   [`pop_outbound`](Socket::pop_outbound) to take messages to write,
-//!   [`deliver`](Socket::deliver) for each whole message read (after checking
-//!   [`can_deliver`](Socket::can_deliver)), and [`detach`](Socket::detach)
-//!   when the peer is gone.
+//!   [`attach`](Socket::attach) when a peer's handshake completes and gets
+//!   the peer's [`End`] of a new pipe: it reads the messages the socket
+//!   routed to that peer from it, and writes the whole messages it decoded
+//!   into it, on its own thread, without touching the socket;
+//!   [`detach`](Socket::detach) when the peer is gone.
+//!
+//! What a transport writes reaches the socket type's logic (filtering,
+//! subscriptions, envelopes) when the socket's owner next uses it:
+//! [`process_arrivals`](Socket::process_arrivals) runs at every send and
+//! receive. A pipe's end tells the socket's [`Wake`] when input arrives for
+//! an idle socket or room frees for a waiting one, so a blocking API parks
+//! after [`prepare_wait`](Socket::prepare_wait) and is woken then.
 //!
 //! Nothing here blocks, reads a clock or does I/O.
 
@@ -28,9 +35,69 @@ mod xsub;
 
 use crate::error::SendError;
 use crate::options::Options;
-use crate::pipe::{PeerMeta, Pipe, Pipes};
+use crate::pipe::{pair, End, Keep, Notify, PeerMeta, Pipe, Pipes};
 use crate::{Error, Multipart, PipeId, SocketType};
+use crossbeam_queue::SegQueue;
 use std::fmt::Debug;
+use std::sync::{Arc, OnceLock};
+
+/// Wakes whoever waits on a socket (its owner's blocked send, receive or
+/// poll). Called from the threads that serve the socket's pipes.
+pub trait Wake: Send + Sync {
+    /// Something the waiter may be waiting for happened.
+    fn wake(&self);
+}
+
+/// What the pipes' other ends may touch of a socket: the pipes with new
+/// input for an idle socket, and who to wake.
+#[derive(Default)]
+pub(crate) struct Mailbox {
+    ready: SegQueue<PipeId>,
+    waker: OnceLock<Arc<dyn Wake>>,
+}
+
+impl Mailbox {
+    fn wake(&self) {
+        if let Some(w) = self.waker.get() {
+            w.wake();
+        }
+    }
+}
+
+impl Debug for Mailbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mailbox")
+            .field("ready", &self.ready.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A socket's side of a pipe: input goes on the ready list.
+struct SocketNotify {
+    mailbox: Arc<Mailbox>,
+    pipe: PipeId,
+}
+
+impl Notify for SocketNotify {
+    fn input(&self) {
+        self.mailbox.ready.push(self.pipe);
+        self.mailbox.wake();
+    }
+
+    fn room(&self) {
+        self.mailbox.wake();
+    }
+}
+
+/// libzmq's inproc pipes hold the writer's SNDHWM plus the reader's
+/// RCVHWM; 0 on either side is no limit.
+fn combined_hwm(a: usize, b: usize) -> usize {
+    if a == 0 || b == 0 {
+        0
+    } else {
+        a + b
+    }
+}
 
 /// Socket-wide counters, read by the inspector.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -102,9 +169,10 @@ pub(crate) trait Behaviour: Debug + Send {
     ) -> Result<(), Error> {
         Err(Error::Invalid)
     }
-    /// True if the transport may deliver a message on this pipe now.
-    fn can_deliver(&self, core: &Core, id: PipeId) -> bool {
-        core.pipes.get(id).is_some_and(|p| p.can_push_inbound())
+    /// True if whatever a peer sends is acted on at once (never held back
+    /// by RCVHWM): subscriptions, or messages this type discards anyway.
+    fn unbounded_input(&self) -> bool {
+        false
     }
 }
 
@@ -115,6 +183,11 @@ pub struct Socket {
     behaviour: Box<dyn Behaviour>,
     /// Pipes whose peer has gone but which still hold inbound messages.
     closing: Vec<PipeId>,
+    mailbox: Arc<Mailbox>,
+    /// Pipes told of input and not idle since: looked at by every
+    /// [`process_arrivals`](Self::process_arrivals).
+    /// Invariant: exactly the pipes whose `awake` flag is set.
+    awake: Vec<PipeId>,
 }
 
 impl Socket {
@@ -147,7 +220,15 @@ impl Socket {
             },
             behaviour,
             closing: Vec::new(),
+            mailbox: Arc::new(Mailbox::default()),
+            awake: Vec::new(),
         }
+    }
+
+    /// Sets who is woken when a pipe has input for an idle socket or room
+    /// for a waiting one. Once; the first setting stays.
+    pub fn set_waker(&self, waker: Arc<dyn Wake>) {
+        let _ = self.mailbox.waker.set(waker);
     }
 
     /// The socket's type.
@@ -185,6 +266,10 @@ impl Socket {
                 msg,
             });
         }
+        if !self.mailbox.ready.is_empty() || !self.awake.is_empty() {
+            // Subscriptions and hang-ups that change the routing.
+            self.process_arrivals();
+        }
         self.behaviour.send(&mut self.core, msg)?;
         self.core.stats.msgs_sent += 1;
         Ok(())
@@ -196,20 +281,120 @@ impl Socket {
     /// `Again` if none is waiting, `Fsm` out of turn for REQ/REP,
     /// `NotSupported` on PUB/PUSH.
     pub fn recv(&mut self) -> Result<Multipart, Error> {
-        let msg = self.behaviour.recv(&mut self.core)?;
+        let msg = match self.behaviour.recv(&mut self.core) {
+            Err(Error::Again) => {
+                // What was accepted is used up: look at what arrived since.
+                self.process_arrivals();
+                self.behaviour.recv(&mut self.core)?
+            }
+            r => r?,
+        };
         self.core.stats.msgs_received += 1;
         self.reap_drained();
         Ok(msg)
     }
 
     /// True if [`send`](Self::send) would not return `Again` (POLLOUT).
-    pub fn can_send(&self) -> bool {
+    pub fn can_send(&mut self) -> bool {
+        if !self.mailbox.ready.is_empty() || !self.awake.is_empty() {
+            self.process_arrivals();
+        }
         self.behaviour.can_send(&self.core)
     }
 
     /// True if [`recv`](Self::recv) would not return `Again` (POLLIN).
-    pub fn can_recv(&self) -> bool {
+    pub fn can_recv(&mut self) -> bool {
+        if self.behaviour.can_recv(&self.core) {
+            return true;
+        }
+        self.process_arrivals();
         self.behaviour.can_recv(&self.core)
+    }
+
+    /// Hands what the pipes' other ends wrote since the last call to the
+    /// socket type (which queues, filters or acts on each message). Runs
+    /// at every send and receive; a transport that owns the socket (the
+    /// in-memory harness) may call it whenever it likes.
+    pub fn process_arrivals(&mut self) {
+        let mut gone = Vec::new();
+        while let Some(id) = self.mailbox.ready.pop() {
+            if let Some(p) = self.core.pipes.get_mut(id) {
+                if !p.awake {
+                    p.awake = true;
+                    self.awake.push(id);
+                }
+            }
+        }
+        let mut i = 0;
+        while i < self.awake.len() {
+            let id = self.awake[i];
+            let mut got = false;
+            while let Some(m) = self.core.pipes.get_mut(id).and_then(Pipe::take_arrival) {
+                got = true;
+                self.behaviour.deliver(&mut self.core, id, m);
+            }
+            let Some(p) = self.core.pipes.get_mut(id) else {
+                self.awake.swap_remove(i);
+                continue;
+            };
+            p.release();
+            if p.peer_closed() && !p.is_closed() && !p.has_arrivals() {
+                // The peer's end closed and all it left was taken.
+                gone.push(id);
+            }
+            // A pipe that had nothing goes idle (its next write tells us);
+            // one that had something is looked at again next time, so a
+            // busy stream costs no wake-ups.
+            if !got && !p.idle() {
+                p.awake = false;
+                self.awake.swap_remove(i);
+                continue;
+            }
+            i += 1;
+        }
+        for id in gone {
+            self.detach(id);
+        }
+        self.reap_drained();
+    }
+
+    /// Before its owner parks: makes sure a wake-up comes when it should
+    /// (`recv`: input arrives; `send`: a full pipe has room again). Returns
+    /// false if that already happened: try again instead of parking.
+    pub fn prepare_wait(&mut self, recv: bool, send: bool) -> bool {
+        if recv {
+            self.process_arrivals();
+            if self.behaviour.can_recv(&self.core) {
+                return false;
+            }
+            // Idle every pipe still awake; one that got input meanwhile
+            // means there is something to look at.
+            let mut again = false;
+            for id in std::mem::take(&mut self.awake) {
+                if let Some(p) = self.core.pipes.get_mut(id) {
+                    if p.idle() {
+                        again = true;
+                        self.awake.push(id);
+                    } else {
+                        p.awake = false;
+                    }
+                }
+            }
+            if again {
+                return false;
+            }
+        }
+        if send {
+            if self.can_send() {
+                return false;
+            }
+            for p in self.core.pipes.iter() {
+                if !p.is_closed() && p.is_muted() && p.wait_for_room() {
+                    return false;
+                }
+            }
+        }
+        true
     }
 
     /// ZMQ_SUBSCRIBE: on SUB, receive messages starting with `topic`.
@@ -229,26 +414,85 @@ impl Socket {
         self.behaviour.subscribe(&mut self.core, topic, false)
     }
 
-    /// A peer has completed its handshake: give it a pipe.
+    /// This socket's receive high-water mark for a new pipe (0: none).
+    fn pipe_rcvhwm(&self) -> usize {
+        if self.behaviour.unbounded_input() {
+            0
+        } else {
+            self.core.options.rcvhwm
+        }
+    }
+
+    /// A peer has completed its handshake: give it a pipe. Returns the
+    /// pipe's id and the peer's end of it, for the transport.
     ///
     /// # Errors
     /// `Invalid` if the peer's type is not compatible, or the socket type
     /// refuses it (PAIR already has a peer; ROUTER identity already in use).
     /// The peer should then be disconnected.
-    pub fn attach(&mut self, peer: PeerMeta) -> Result<PipeId, Error> {
+    pub fn attach(&mut self, peer: PeerMeta) -> Result<(PipeId, End), Error> {
+        let (mine, theirs) = pair(self.core.options.sndhwm, self.pipe_rcvhwm());
+        let id = self.attach_end(peer, mine)?;
+        Ok((id, theirs))
+    }
+
+    /// An inproc peer's end of a pipe that peer's socket created with
+    /// [`attach`](Self::attach): this socket takes it as its own pipe
+    /// towards that peer. Each direction holds the writer's SNDHWM plus
+    /// the reader's RCVHWM, as libzmq's inproc pipes do.
+    ///
+    /// # Errors
+    /// As [`attach`](Self::attach).
+    pub fn adopt(&mut self, peer: PeerMeta, end: End) -> Result<PipeId, Error> {
+        let out = combined_hwm(end.out_hwm(), self.core.options.sndhwm);
+        let inb = combined_hwm(end.in_hwm(), self.pipe_rcvhwm());
+        end.set_hwms(out, inb);
+        self.attach_end(peer, end)
+    }
+
+    fn attach_end(&mut self, peer: PeerMeta, end: End) -> Result<PipeId, Error> {
         if !self.core.socket_type.is_compatible(peer.socket_type) {
             self.core.stats.refused += 1;
             return Err(Error::Invalid);
         }
-        let (snd, rcv) = (self.core.options.sndhwm, self.core.options.rcvhwm);
-        let id = self.core.pipes.insert(peer, snd, rcv);
+        let id = self.core.pipes.next_id();
+        end.set_reader_share(self.pipe_rcvhwm());
+        end.set_notify(Arc::new(SocketNotify {
+            mailbox: self.mailbox.clone(),
+            pipe: id,
+        }));
+        let has_input = end.has_input();
+        let inserted = self.core.pipes.insert(peer, end);
+        debug_assert_eq!(inserted, id);
         if let Err(e) = self.behaviour.attach(&mut self.core, id) {
             self.core.pipes.remove(id);
             self.core.stats.refused += 1;
             return Err(e);
         }
+        if has_input {
+            // Written before the end was ours (inproc: sent before the
+            // peer's socket adopted it).
+            self.mailbox.ready.push(id);
+        }
         self.core.stats.attached += 1;
         Ok(id)
+    }
+
+    /// The socket is closing: each peer's end may still read what was
+    /// queued for it (`Keep::All`, linger) or only what its own receive
+    /// high-water mark held (`Keep::ReaderShare`, linger 0).
+    pub fn close_pipes(&mut self, keep: Keep) {
+        for p in self.core.pipes.iter_mut() {
+            p.close_end(keep);
+        }
+    }
+
+    /// Gives up one pipe (inproc disconnect or close): its peer's end may
+    /// still read what `keep` says, and sees the pipe closed once it has.
+    pub fn close_pipe(&mut self, id: PipeId, keep: Keep) {
+        if let Some(p) = self.core.pipes.get_mut(id) {
+            p.close_end(keep);
+        }
     }
 
     /// The peer behind `id` is gone. Messages it already delivered remain
@@ -261,6 +505,12 @@ impl Socket {
             return;
         }
         pipe.close();
+        let arrivals = pipe.has_arrivals() && !pipe.awake;
+        if arrivals {
+            // Its last messages are still to be looked at.
+            pipe.awake = true;
+            self.awake.push(id);
+        }
         self.core.stats.detached += 1;
         self.behaviour.detach(&mut self.core, id);
         self.closing.push(id);
@@ -285,32 +535,19 @@ impl Socket {
             core,
             behaviour,
             closing,
+            ..
         } = self;
         closing.retain(|id| {
-            let drained = core.pipes.get(*id).is_none_or(|p| !p.has_inbound());
+            let drained = core
+                .pipes
+                .get(*id)
+                .is_none_or(|p| !p.has_inbound() && !p.has_arrivals());
             if drained {
                 behaviour.reap(core, *id);
                 core.pipes.remove(*id);
             }
             !drained
         });
-    }
-
-    /// Takes the next message the transport should write to the peer.
-    pub fn pop_outbound(&mut self, id: PipeId) -> Option<Multipart> {
-        self.core.pipes.get_mut(id)?.pop_outbound()
-    }
-
-    /// True if the transport may [`deliver`](Self::deliver) a message from
-    /// this peer now; false means "stop reading from it" (backpressure).
-    pub fn can_deliver(&self, id: PipeId) -> bool {
-        self.behaviour.can_deliver(&self.core, id)
-    }
-
-    /// A whole message arrived from the peer behind `id`.
-    pub fn deliver(&mut self, id: PipeId, msg: Multipart) {
-        debug_assert!(!msg.is_empty());
-        self.behaviour.deliver(&mut self.core, id, msg);
     }
 
     /// The pipe behind `id`.

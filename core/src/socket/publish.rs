@@ -49,7 +49,7 @@ impl Behaviour for Pub {
         self.0.deliver(core, id, msg)
     }
 
-    fn can_deliver(&self, core: &Core, id: PipeId) -> bool {
-        self.0.can_deliver(core, id)
+    fn unbounded_input(&self) -> bool {
+        self.0.unbounded_input()
     }
 }

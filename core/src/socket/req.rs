@@ -83,7 +83,7 @@ impl Behaviour for Req {
         }
     }
 
-    fn can_deliver(&self, _core: &Core, _id: PipeId) -> bool {
+    fn unbounded_input(&self) -> bool {
         // Unexpected messages are discarded, so reading never needs to wait.
         true
     }

@@ -136,7 +136,7 @@ impl Behaviour for XPub {
         }
     }
 
-    fn can_deliver(&self, _core: &Core, _id: PipeId) -> bool {
+    fn unbounded_input(&self) -> bool {
         // Subscriptions are acted on as they arrive, never held back.
         true
     }

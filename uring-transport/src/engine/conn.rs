@@ -5,6 +5,7 @@ use crate::driver::OpId;
 use crate::engine::{Remote, TransportOptions};
 use crate::shared::{Sampler, SharedSocket};
 use bytes::Bytes;
+use ringmq_core::pipe::End;
 use ringmq_core::zmtp::Session;
 use ringmq_core::{Error, PipeId};
 use std::os::fd::OwnedFd;
@@ -152,6 +153,8 @@ pub(crate) struct Connecter {
     pub backoff: Duration,
     pub conn: Option<Key>,
     pub pipe: Option<PipeId>,
+    /// The transport's end of `pipe` while no connection holds it.
+    pub end: Option<End>,
 }
 
 /// Where a connection came from.
@@ -169,6 +172,12 @@ pub(crate) struct Conn {
     /// `None` until a connect completes.
     pub session: Option<Session>,
     pub pipe: Option<PipeId>,
+    /// This connection's end of `pipe`: it reads what the socket routed to
+    /// the peer and writes what the peer sent, without the socket's lock.
+    pub end: Option<End>,
+    /// The end may have messages to read: it was told of input (or just
+    /// attached) and has not gone idle since.
+    pub out_awake: bool,
     /// The armed multishot recv. Invariant: at most one.
     pub recv_op: Option<OpId>,
     /// A cancel was requested for `recv_op` (backpressure or closing).
@@ -177,7 +186,7 @@ pub(crate) struct Conn {
     /// most one send in flight per connection, so bytes can never be
     /// reordered.
     pub sending: Vec<Bytes>,
-    /// Reading stopped because the socket's inbound queue is full.
+    /// Reading stopped because the pipe towards the socket is full.
     pub paused: bool,
     /// The socket is closing: flush, read nothing more, then close.
     pub closing: bool,

@@ -2,21 +2,23 @@
 //!
 //! Each turn: run queued commands, fire due timers, then one
 //! `submit_and_wait` whose timeout is the next timer, then handle every
-//! completion. Between the socket (behind its mutex) and a connection's ZMTP
-//! session, messages move in batches: all that fits in the session's output
-//! buffer is encoded under one lock, and written with one send.
+//! completion. Between a socket and a connection's ZMTP session, messages
+//! move through the connection's lock-free pipe in batches: all that fits
+//! in the session's output buffer is read and encoded, then written with one
+//! send; all that a receive decoded is written to the pipe, then published
+//! with one flush. The socket's lock is taken only to attach and detach.
 
 use super::conn::{Conn, Connecter, Key, Listener, Origin, Slab, Token};
-use super::{Cmd, IoCountersValue, IoShared, Remote, TransportOptions};
+use super::{Cmd, ConnNotify, IoCountersValue, IoShared, PumpTarget, Remote, TransportOptions};
 use crate::driver::{Completion, CompletionResult, Driver, DriverConfig, SetupError};
 use crate::shared::{monotonic_ns, sample_interval, ConnEventKind, Sampler, SharedSocket};
-use ringmq_core::pipe::PeerMeta;
+use ringmq_core::pipe::{End, PeerMeta};
 use ringmq_core::zmtp::{Event, Session, SessionConfig};
-use ringmq_core::{Error, SocketType};
+use ringmq_core::{Error, PipeId, SocketType};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::os::fd::{AsRawFd, OwnedFd};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{fence, Ordering};
 use std::sync::mpsc::SyncSender;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -127,6 +129,7 @@ impl IoThread {
             // (the wait itself shows in the next turn's).
             self.publish_counters();
             self.shared.parked.store(true, Ordering::SeqCst);
+            fence(Ordering::SeqCst);
             let (want, timeout) = if self.shared.has_cmds() {
                 (0, Some(Duration::ZERO))
             } else {
@@ -221,6 +224,7 @@ impl IoThread {
                         opts,
                         conn: None,
                         pipe: None,
+                        end: None,
                     });
                     self.entry(&sock).connecters.push(k);
                     self.start_connect(k);
@@ -241,7 +245,7 @@ impl IoThread {
                     let r = self.disconnect(&sock, &endpoint);
                     let _ = reply.send(r);
                 }
-                Cmd::Flush(sock) => self.flush_socket(&sock),
+                Cmd::Pump(target) => self.pump_target(target),
                 Cmd::Close { sock, linger } => self.close_socket(&sock, linger),
                 Cmd::Shutdown => {
                     self.shutting_down = true;
@@ -302,6 +306,7 @@ impl IoThread {
         if let Some(k) = c.conn {
             self.close_conn(k);
         }
+        drop(c.end);
         if let Some(p) = c.pipe {
             if let Some(e) = self.sockets.get(&c.sock_id) {
                 e.sock.lock().detach(p);
@@ -403,9 +408,7 @@ impl IoThread {
                         Origin::Accepted => true,
                     };
                 }
-                let queued = c
-                    .pipe
-                    .is_some_and(|p| c.sock.lock().pipe(p).is_some_and(|p| p.out_len() > 0));
+                let queued = c.end.as_ref().is_some_and(|e| e.in_len() > 0);
                 let pending = c.session.as_ref().is_some_and(|s| s.output_len() > 0);
                 // A connection whose peer is gone has nobody to flush to.
                 c.gone || (!queued && !pending && c.sending.is_empty())
@@ -440,12 +443,15 @@ impl IoThread {
         let Some(c) = self.connecters.get(ck) else {
             return false;
         };
-        let (Some(p), Some(e)) = (c.pipe, self.sockets.get(&c.sock_id)) else {
+        let Some(e) = self.sockets.get(&c.sock_id) else {
             return false;
         };
-        let core = e.sock.lock();
-        !matches!(core.socket_type(), SocketType::Sub | SocketType::XSub)
-            && core.pipe(p).is_some_and(|p| p.out_len() > 0)
+        let end = c
+            .end
+            .as_ref()
+            .or_else(|| c.conn.and_then(|k| self.conns.get(k)?.end.as_ref()));
+        !matches!(e.sock.socket_type(), SocketType::Sub | SocketType::XSub)
+            && end.is_some_and(|e| e.in_len() > 0)
     }
 
     // ----- connections -----------------------------------------------------
@@ -503,6 +509,8 @@ impl IoThread {
             origin: Origin::Connecter(ck),
             session: None,
             pipe: None,
+            end: None,
+            out_awake: false,
             recv_op: None,
             recv_cancelling: false,
             sending: Vec::new(),
@@ -578,8 +586,8 @@ impl IoThread {
         }
     }
 
-    /// Decodes what the session holds and hands whole messages to the socket
-    /// while it has room.
+    /// Decodes what the session holds and writes whole messages to the pipe
+    /// while it has room; publishes them with one flush per batch.
     fn pump_in(&mut self, k: Key) {
         loop {
             let Some(conn) = self.conns.get_mut(k) else {
@@ -588,50 +596,55 @@ impl IoThread {
             let Some(session) = conn.session.as_mut() else {
                 return;
             };
-            let sock = conn.sock.clone();
-            let mut delivered = false;
             let mut step = None;
+            let mut wrote = false;
             let interval = sample_interval();
-            {
-                let mut core = sock.lock();
-                loop {
-                    if let Some(p) = conn.pipe {
-                        if !core.can_deliver(p) {
+            loop {
+                if let Some(end) = conn.end.as_mut() {
+                    if !end.has_room() {
+                        if wrote {
+                            // The socket must see these to make room.
+                            end.flush();
+                            wrote = false;
+                        }
+                        if !end.wait_for_room() {
+                            // The socket's release tells us (Cmd::Pump).
                             conn.paused = true;
-                            sock.set_input_paused(true);
-                            break;
-                        }
-                    }
-                    match session.poll_event() {
-                        None => {
-                            conn.paused = false;
-                            break;
-                        }
-                        Some(Ok(Event::Message(mut m))) => match conn.pipe {
-                            Some(p) => {
-                                if conn.sampler.tick(interval) {
-                                    // Read back by the application's recv
-                                    // (the receive path's latency).
-                                    stamp_now(&mut m);
-                                }
-                                core.deliver(p, m);
-                                delivered = true;
-                            }
-                            None => debug_assert!(false, "message before READY"),
-                        },
-                        Some(Ok(Event::Ready(peer))) => {
-                            step = Some(Ok(peer));
-                            break;
-                        }
-                        Some(Err(e)) => {
-                            step = Some(Err(e));
                             break;
                         }
                     }
                 }
+                match session.poll_event() {
+                    None => {
+                        conn.paused = false;
+                        break;
+                    }
+                    Some(Ok(Event::Message(mut m))) => match conn.end.as_mut() {
+                        Some(end) => {
+                            if conn.sampler.tick(interval) {
+                                // Read back by the application's recv (the
+                                // receive path's latency).
+                                stamp_now(&mut m);
+                            }
+                            end.write(m);
+                            wrote = true;
+                        }
+                        None => debug_assert!(false, "message before READY"),
+                    },
+                    Some(Ok(Event::Ready(peer))) => {
+                        step = Some(Ok(peer));
+                        break;
+                    }
+                    Some(Err(e)) => {
+                        step = Some(Err(e));
+                        break;
+                    }
+                }
             }
-            if delivered {
-                sock.wake_waiters();
+            if wrote {
+                if let Some(end) = conn.end.as_ref() {
+                    end.flush();
+                }
             }
             match step {
                 None => break,
@@ -660,22 +673,56 @@ impl IoThread {
         self.refresh_timer(k);
     }
 
+    /// A pipe's notifier posted: input from the socket, or room towards it.
+    fn pump_target(&mut self, target: PumpTarget) {
+        let k = match target {
+            PumpTarget::Conn(k) => k,
+            PumpTarget::Connecter(ck) => match self.connecters.get(ck).and_then(|c| c.conn) {
+                Some(k) => k,
+                // Between connections: the pipe keeps it for the next one.
+                None => return,
+            },
+        };
+        let Some(conn) = self.conns.get_mut(k) else {
+            return;
+        };
+        conn.out_awake = true;
+        let (paused, closing, sock_id) = (conn.paused, conn.closing, conn.sock.id());
+        if paused {
+            // pump_in also pumps out.
+            self.pump_in(k);
+        } else {
+            self.pump_out(k);
+        }
+        if closing {
+            self.check_linger(sock_id, false);
+        }
+    }
+
     /// Gives a connection whose handshake completed its pipe: the
     /// connecter's existing one (kept across reconnects) or a new one.
     fn attach(&mut self, k: Key, meta: PeerMeta) -> bool {
         let conn = self.conns.get(k).expect("caller checked");
         let sock = conn.sock.clone();
-        let kept = match conn.origin {
-            Origin::Connecter(ck) => self.connecters.get(ck).and_then(|c| c.pipe),
+        let origin = conn.origin;
+        let kept = match origin {
+            Origin::Connecter(ck) => self
+                .connecters
+                .get_mut(ck)
+                .and_then(|c| Some((c.pipe?, c.end.take()?))),
             Origin::Accepted => None,
         };
+        let target = match origin {
+            Origin::Connecter(ck) => PumpTarget::Connecter(ck),
+            Origin::Accepted => PumpTarget::Conn(k),
+        };
         let peer_type = meta.socket_type;
-        let pipe = {
+        let attached: Result<(PipeId, End), String> = {
             let mut core = sock.lock();
-            let pipe = match kept {
-                Some(p) if core.pipe(p).is_some() => {
+            let attached = match kept {
+                Some((p, end)) if core.pipe(p).is_some() => {
                     core.hiccup(p);
-                    Ok(p)
+                    Ok((p, end))
                 }
                 _ => core.attach(meta).map_err(|_| {
                     if core.socket_type().is_compatible(peer_type) {
@@ -692,15 +739,24 @@ impl IoThread {
                     }
                 }),
             };
-            if let Ok(p) = pipe {
-                sock.set_peer_addr(&core, p, conn.peer_addr.clone());
+            if let Ok((p, end)) = &attached {
+                // Once per end (a kept end has its notifier already).
+                end.set_notify(Arc::new(ConnNotify {
+                    io: self.shared.clone(),
+                    target,
+                }));
+                sock.set_peer_addr(&core, *p, conn.peer_addr.clone());
             }
-            pipe
+            attached
         };
-        match pipe {
-            Ok(p) => {
+        match attached {
+            Ok((p, end)) => {
                 let conn = self.conns.get_mut(k).expect("caller checked");
                 conn.pipe = Some(p);
+                conn.end = Some(end);
+                // What the socket queued before (a kept pipe's backlog, the
+                // subscriptions replayed at attach) is read at once.
+                conn.out_awake = true;
                 if let Origin::Connecter(ck) = conn.origin {
                     if let Some(c) = self.connecters.get_mut(ck) {
                         c.pipe = Some(p);
@@ -717,7 +773,10 @@ impl IoThread {
         }
     }
 
-    /// Encodes queued messages into the session and writes them.
+    /// Reads what the socket queued, encodes it into the session and writes
+    /// it. Goes idle when the pipe is empty (the socket's next write then
+    /// posts a [`Cmd::Pump`]); stays awake when the batch is full (the
+    /// send's completion comes back here).
     fn pump_out(&mut self, k: Key) {
         let Some(conn) = self.conns.get_mut(k) else {
             return;
@@ -727,29 +786,35 @@ impl IoThread {
             // the next connection.
             return;
         }
-        if let (Some(p), Some(session)) = (conn.pipe, conn.session.as_mut()) {
+        if let (true, Some(end), Some(session)) =
+            (conn.out_awake, conn.end.as_mut(), conn.session.as_mut())
+        {
             if session.is_established() {
-                let mut popped = false;
-                {
-                    let mut core = conn.sock.lock();
-                    while session.output_len() < OUT_BATCH {
-                        match core.pop_outbound(p) {
-                            Some(m) => {
-                                if let Some(sent_at) = m.stamp() {
-                                    // A sampled message: its send path
-                                    // ends here, encoded for the kernel.
-                                    record_send_latency(&conn.sock, sent_at);
-                                }
-                                session.send(&m);
-                                popped = true;
-                            }
-                            None => break,
+                let mut took = false;
+                while session.output_len() < OUT_BATCH {
+                    if let Some(m) = end.read() {
+                        if let Some(sent_at) = m.stamp() {
+                            // A sampled message: its send path ends here,
+                            // encoded for the kernel.
+                            record_send_latency(&conn.sock, sent_at);
                         }
+                        session.send(&m);
+                        took = true;
+                        continue;
+                    }
+                    if took {
+                        // Room in the pipe: a sender blocked at the HWM
+                        // is told once it is down to the low-water mark.
+                        end.release();
+                        took = false;
+                    }
+                    if !end.idle() {
+                        conn.out_awake = false;
+                        break;
                     }
                 }
-                if popped {
-                    // Room in the pipe: a sender blocked at the HWM may go on.
-                    conn.sock.wake_waiters();
+                if took {
+                    end.release();
                 }
             }
         }
@@ -785,30 +850,6 @@ impl IoThread {
             conn.timer_at = at;
             if let Some(at) = at {
                 self.timers.push(Reverse((at, Timer::Session(k))));
-            }
-        }
-    }
-
-    fn flush_socket(&mut self, sock: &Arc<SharedSocket>) {
-        sock.take_io_pending();
-        let Some(entry) = self.sockets.get(&sock.id()) else {
-            return;
-        };
-        let conns = entry.conns.clone();
-        let mut any_paused = false;
-        for k in conns {
-            let paused = self.conns.get(k).is_some_and(|c| c.paused);
-            if paused {
-                self.pump_in(k);
-            } else {
-                self.pump_out(k);
-            }
-            any_paused |= self.conns.get(k).is_some_and(|c| c.paused);
-        }
-        sock.set_input_paused(any_paused);
-        if let Some(e) = self.sockets.get(&sock.id()) {
-            if e.closing.is_some() {
-                self.check_linger(sock.id(), false);
             }
         }
     }
@@ -918,16 +959,21 @@ impl IoThread {
         if let Some(e) = self.sockets.get_mut(&sock_id) {
             e.conns.retain(|c| *c != k);
         }
+        let mut end = conn.end;
         let keep_pipe = match conn.origin {
             Origin::Connecter(ck) => match self.connecters.get_mut(ck) {
                 Some(c) => {
                     c.conn = None;
+                    if end.is_some() {
+                        c.end = end.take();
+                    }
                     true
                 }
                 None => false,
             },
             Origin::Accepted => false,
         };
+        drop(end);
         if let Some(p) = conn.pipe {
             if !keep_pipe {
                 conn.sock.lock().detach(p);
@@ -1029,6 +1075,8 @@ impl IoThread {
                     origin: Origin::Accepted,
                     session: None,
                     pipe: None,
+                    end: None,
+                    out_awake: false,
                     recv_op: None,
                     recv_cancelling: false,
                     sending: Vec::new(),

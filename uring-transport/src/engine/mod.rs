@@ -13,13 +13,14 @@ mod io_thread;
 use crate::driver::{EventFd, SetupError};
 use crate::endpoint::{tcp_last_endpoint, Endpoint};
 use crate::shared::{ConnEventKind, IoNotify, SharedSocket};
+use crossbeam_queue::SegQueue;
 use ringmq_core::snapshot::IoThreadSnapshot;
 use ringmq_core::Error;
 use std::net::SocketAddr;
 use std::os::fd::OwnedFd;
 use std::os::unix::net::UnixListener;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{fence, AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -126,13 +127,40 @@ pub(crate) enum Cmd {
         endpoint: String,
         reply: mpsc::SyncSender<Result<(), Error>>,
     },
-    /// The socket has output to write or room for input.
-    Flush(Arc<SharedSocket>),
+    /// A connection's pipe has input from its socket, or room again
+    /// towards it (posted by the pipe's [`ConnNotify`]).
+    Pump(PumpTarget),
     Close {
         sock: Arc<SharedSocket>,
         linger: Option<Duration>,
     },
     Shutdown,
+}
+
+/// Whose pipe a [`Cmd::Pump`] is for. A connecter's pipe outlives its
+/// connections, so its notifier names the connecter, not a connection.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum PumpTarget {
+    Conn(conn::Key),
+    Connecter(conn::Key),
+}
+
+/// A connection's side of its pipe: what the socket does to the pipe
+/// reaches the I/O thread as a [`Cmd::Pump`], only when the connection went
+/// idle (input) or waits (room), so a busy stream costs no command at all.
+pub(crate) struct ConnNotify {
+    pub(crate) io: Arc<IoShared>,
+    pub(crate) target: PumpTarget,
+}
+
+impl ringmq_core::pipe::Notify for ConnNotify {
+    fn input(&self) {
+        self.io.push(Cmd::Pump(self.target));
+    }
+
+    fn room(&self) {
+        self.io.push(Cmd::Pump(self.target));
+    }
 }
 
 /// One I/O thread's counters for the inspector. The thread owns the real
@@ -215,7 +243,8 @@ impl EngineCounters {
 
 /// The application side of one I/O thread.
 pub(crate) struct IoShared {
-    cmds: Mutex<Vec<Cmd>>,
+    /// Lock-free: posted from application threads and from pipes' notifiers.
+    cmds: SegQueue<Cmd>,
     wake: EventFd,
     /// The thread is about to wait (or waiting) in the kernel: a poster must
     /// write the eventfd. Dekker-style with the queue check in the thread.
@@ -226,10 +255,10 @@ pub(crate) struct IoShared {
 
 impl IoShared {
     pub(crate) fn push(&self, cmd: Cmd) {
-        self.cmds
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(cmd);
+        self.cmds.push(cmd);
+        // Pairs with the fence after the thread sets `parked`: either it
+        // sees the command or this sees it parked.
+        fence(Ordering::SeqCst);
         if self.parked.load(Ordering::SeqCst) {
             // A failed write leaves the thread to its timeout; nothing to do.
             let _ = self.wake.notify();
@@ -237,24 +266,17 @@ impl IoShared {
     }
 
     pub(crate) fn take(&self, into: &mut Vec<Cmd>) {
-        let mut q = self.cmds.lock().unwrap_or_else(|e| e.into_inner());
-        into.append(&mut q);
+        while let Some(c) = self.cmds.pop() {
+            into.push(c);
+        }
     }
 
     pub(crate) fn has_cmds(&self) -> bool {
-        !self
-            .cmds
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .is_empty()
+        !self.cmds.is_empty()
     }
 }
 
 impl IoNotify for IoShared {
-    fn post(&self, socket: Arc<SharedSocket>) {
-        self.push(Cmd::Flush(socket));
-    }
-
     fn as_any(&self) -> &dyn std::any::Any {
         self
     }
@@ -282,7 +304,7 @@ impl Engine {
         let mut threads = Vec::new();
         for i in 0..cfg.io_threads.max(1) {
             let shared = Arc::new(IoShared {
-                cmds: Mutex::new(Vec::new()),
+                cmds: SegQueue::new(),
                 wake: EventFd::new().map_err(EngineError::Io)?,
                 parked: AtomicBool::new(false),
                 counters: Arc::new(IoCounters::default()),
