@@ -193,6 +193,11 @@ pub struct End {
     consumed: u64,
     /// Messages written, likewise.
     written: u64,
+    /// The other end's `consumed` of this end's output, as last loaded: a
+    /// lower bound, so `written - seen` over-counts the depth and
+    /// [`has_room`](Self::has_room) loads the real counter (a cache line
+    /// the reader writes) only when the bound says the queue may be full.
+    seen_consumed: Cell<u64>,
 }
 
 impl std::fmt::Debug for End {
@@ -223,6 +228,7 @@ pub fn pair(a_to_b: usize, b_to_a: usize) -> (End, End) {
         rx_next: None,
         consumed: 0,
         written: 0,
+        seen_consumed: Cell::new(0),
     };
     let b = End {
         shared,
@@ -232,6 +238,7 @@ pub fn pair(a_to_b: usize, b_to_a: usize) -> (End, End) {
         rx_next: None,
         consumed: 0,
         written: 0,
+        seen_consumed: Cell::new(0),
     };
     (a, b)
 }
@@ -301,8 +308,13 @@ impl End {
     /// True if the outbound queue is below its high-water mark.
     #[inline]
     pub fn has_room(&self) -> bool {
-        let hwm = self.out_hwm();
-        hwm == 0 || self.out_len() < hwm
+        let hwm = self.out_hwm() as u64;
+        if hwm == 0 || self.written - self.seen_consumed.get() < hwm {
+            return true;
+        }
+        let c = self.out().consumed.load(Ordering::Acquire);
+        self.seen_consumed.set(c);
+        self.written.saturating_sub(c) < hwm
     }
 
     /// True if the outbound queue has drained to its low-water mark (and
