@@ -525,6 +525,9 @@ pub struct Pipe {
     closed: bool,
     /// In the socket's list of pipes with input to take.
     pub(crate) awake: bool,
+    /// The socket type takes every message as it comes: receives read the
+    /// end's queue directly (after `inb`, which then stays empty).
+    direct: bool,
     stats: PipeStats,
 }
 
@@ -539,6 +542,7 @@ impl Pipe {
             inb: VecDeque::new(),
             closed: false,
             awake: false,
+            direct: false,
             stats: PipeStats::default(),
         }
     }
@@ -675,10 +679,27 @@ impl Pipe {
         self.end.release_keeping(self.inb.len());
     }
 
+    /// Receives read the end's queue directly (see [`Behaviour::direct_input`]).
+    ///
+    /// [`Behaviour::direct_input`]: crate::socket
+    pub(crate) fn set_direct(&mut self) {
+        self.direct = true;
+    }
+
+    /// True if receives read the end's queue directly.
+    #[inline]
+    pub(crate) fn is_direct(&self) -> bool {
+        self.direct
+    }
+
     /// Takes the next message for the application.
     #[inline]
     pub(crate) fn read(&mut self) -> Option<Multipart> {
-        let m = self.inb.pop_front()?;
+        let m = match self.inb.pop_front() {
+            Some(m) => m,
+            None if self.direct => self.take_arrival()?,
+            None => return None,
+        };
         self.release();
         Some(m)
     }
@@ -697,7 +718,7 @@ impl Pipe {
     /// True if a message from the peer is waiting for the application.
     #[inline]
     pub fn has_inbound(&self) -> bool {
-        !self.inb.is_empty()
+        !self.inb.is_empty() || (self.direct && self.end.has_input())
     }
 
     /// True if the peer's end has input the socket has not taken yet.

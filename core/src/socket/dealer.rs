@@ -13,6 +13,10 @@ pub(crate) struct Dealer {
 }
 
 impl Behaviour for Dealer {
+    fn direct_input(&self) -> bool {
+        true
+    }
+
     fn attach(&mut self, _core: &mut Core, id: PipeId) -> Result<(), Error> {
         self.fq.attach(id);
         self.lb.attach(id);

@@ -174,6 +174,12 @@ pub(crate) trait Behaviour: Debug + Send {
     fn unbounded_input(&self) -> bool {
         false
     }
+    /// True if this type takes every message as it comes (it keeps the
+    /// default [`deliver`](Self::deliver)): its receives then read the
+    /// pipes' queues directly, with no stop in between.
+    fn direct_input(&self) -> bool {
+        false
+    }
 }
 
 /// A ZeroMQ socket, without I/O. See the module docs for who calls what.
@@ -329,9 +335,11 @@ impl Socket {
         while i < self.awake.len() {
             let id = self.awake[i];
             let mut got = false;
-            while let Some(m) = self.core.pipes.get_mut(id).and_then(Pipe::take_arrival) {
-                got = true;
-                self.behaviour.deliver(&mut self.core, id, m);
+            if self.core.pipes.get(id).is_some_and(|p| !p.is_direct()) {
+                while let Some(m) = self.core.pipes.get_mut(id).and_then(Pipe::take_arrival) {
+                    got = true;
+                    self.behaviour.deliver(&mut self.core, id, m);
+                }
             }
             let Some(p) = self.core.pipes.get_mut(id) else {
                 self.awake.swap_remove(i);
@@ -464,6 +472,11 @@ impl Socket {
         let has_input = end.has_input();
         let inserted = self.core.pipes.insert(peer, end);
         debug_assert_eq!(inserted, id);
+        if self.behaviour.direct_input() {
+            if let Some(p) = self.core.pipes.get_mut(id) {
+                p.set_direct();
+            }
+        }
         if let Err(e) = self.behaviour.attach(&mut self.core, id) {
             self.core.pipes.remove(id);
             self.core.stats.refused += 1;

@@ -12,6 +12,10 @@ pub(crate) struct Pair {
 }
 
 impl Behaviour for Pair {
+    fn direct_input(&self) -> bool {
+        true
+    }
+
     fn attach(&mut self, _core: &mut Core, id: PipeId) -> Result<(), Error> {
         if self.peer.is_some() {
             return Err(Error::Invalid);

@@ -12,6 +12,10 @@ pub(crate) struct Pull {
 }
 
 impl Behaviour for Pull {
+    fn direct_input(&self) -> bool {
+        true
+    }
+
     fn attach(&mut self, _core: &mut Core, id: PipeId) -> Result<(), Error> {
         self.fq.attach(id);
         Ok(())

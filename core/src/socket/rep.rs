@@ -16,6 +16,10 @@ pub(crate) struct Rep {
 }
 
 impl Behaviour for Rep {
+    fn direct_input(&self) -> bool {
+        true
+    }
+
     fn attach(&mut self, _core: &mut Core, id: PipeId) -> Result<(), Error> {
         self.fq.attach(id);
         Ok(())

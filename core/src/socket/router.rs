@@ -37,6 +37,10 @@ impl Router {
 }
 
 impl Behaviour for Router {
+    fn direct_input(&self) -> bool {
+        true
+    }
+
     fn attach(&mut self, core: &mut Core, id: PipeId) -> Result<(), Error> {
         let announced = core
             .pipes
