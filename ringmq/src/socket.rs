@@ -393,11 +393,16 @@ impl Socket {
                     return Err(Error::EFSM);
                 }
             }
-            local.outgoing.push_back(msg.into_msg());
-            if flags & SNDMORE != 0 {
+            let mut whole = if flags & SNDMORE != 0 {
+                local.outgoing.push_back(msg.into_msg());
                 return Ok(());
-            }
-            let mut whole = std::mem::take(&mut local.outgoing);
+            } else if local.outgoing.is_empty() {
+                // One frame, the common case: straight into a message.
+                Multipart::single(msg.into_msg())
+            } else {
+                local.outgoing.push_back(msg.into_msg());
+                std::mem::take(&mut local.outgoing)
+            };
             if local.sampler.tick(sample_interval()) {
                 // The send path's latency ends where the I/O thread encodes
                 // the message for the kernel (or inproc hands it over).
@@ -499,10 +504,16 @@ impl Socket {
             // Stamped by the transport when it queued the message.
             record_latency(self.shared(), delivered_at);
         }
+        let mut local = self.local.borrow_mut();
+        if msg.len() == 1 {
+            // One frame, the common case: no iterator kept for the rest.
+            local.rcvmore = false;
+            let frame = msg.into_iter().next().unwrap_or_else(Msg::new);
+            return Ok(Message::received(frame, false));
+        }
         let mut rest = msg.into_iter();
         let frame = rest.next().unwrap_or_else(Msg::new);
         let more = rest.len() > 0;
-        let mut local = self.local.borrow_mut();
         local.incoming = more.then_some(rest);
         local.rcvmore = more;
         Ok(Message::received(frame, more))
