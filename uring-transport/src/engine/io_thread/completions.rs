@@ -1,0 +1,220 @@
+//! What the ring's completions mean for the listeners and connections.
+
+use super::pump::submit_send;
+use super::*;
+
+impl IoThread {
+    pub(super) fn reap(&mut self) {
+        let mut done = std::mem::take(&mut self.done);
+        {
+            let conns = &mut self.conns;
+            self.driver.drain(|c: Completion<'_>| {
+                classify(c, conns, &mut done);
+            });
+        }
+        for d in done.drain(..) {
+            self.handle(d);
+        }
+        self.done = done;
+    }
+
+    pub(super) fn handle(&mut self, d: Done) {
+        match d {
+            Done::Wake => self.arm_wake(),
+            Done::Accepted(lk, fd) => {
+                // A listener being closed accepts nobody (`fd` closes here).
+                let Some(l) = self.listeners.get(lk).filter(|l| !l.closing) else {
+                    return;
+                };
+                let opts = l.opts.clone();
+                let Some(entry) = self.sockets.get(&l.sock_id) else {
+                    return;
+                };
+                let sock = entry.sock.clone();
+                let endpoint = l.endpoint.clone();
+                let sref = socket2::SockRef::from(&fd);
+                let _ = sref.set_tcp_nodelay(true);
+                let peer_addr = match sref.peer_addr() {
+                    Ok(a) => match (a.as_socket(), a.as_pathname()) {
+                        (Some(ip), _) => ip.to_string(),
+                        (None, Some(path)) => path.display().to_string(),
+                        (None, None) => "ipc".to_string(),
+                    },
+                    Err(_) => String::new(),
+                };
+                sock.push_event(
+                    ConnEventKind::Accepted,
+                    peer_addr.clone(),
+                    format!("on {endpoint}"),
+                );
+                let k = self.conns.insert(Conn {
+                    sock: sock.clone(),
+                    fd,
+                    origin: Origin::Accepted,
+                    session: None,
+                    pipe: None,
+                    end: None,
+                    out_awake: false,
+                    recv_op: None,
+                    recv_cancelling: false,
+                    sending: Vec::new(),
+                    paused: false,
+                    closing: false,
+                    gone: false,
+                    timer_at: None,
+                    endpoint,
+                    peer_addr,
+                    reported: false,
+                    sampler: Sampler::default(),
+                });
+                self.entry(&sock).conns.push(k);
+                self.open_session(k, &opts);
+            }
+            Done::AcceptEnded(lk) => {
+                // The multishot accept stopped (cancelled, or an error such
+                // as EMFILE): re-arm while the listener lives.
+                if self.listeners.get(lk).is_some_and(|l| l.closing) {
+                    self.listener_closed(lk);
+                } else if let Some(l) = self.listeners.get_mut(lk) {
+                    let raw = l.fd.as_raw_fd();
+                    l.accept_op = Some(
+                        self.driver
+                            .accept_multishot(raw, Token::Listener(lk).encode()),
+                    );
+                }
+            }
+            Done::Connected(k) => {
+                if let Some(c) = self.conns.get(k) {
+                    c.sock.push_event(
+                        ConnEventKind::Connected,
+                        c.endpoint.clone(),
+                        c.peer_addr.clone(),
+                    );
+                }
+                let opts = match self.conns.get(k).map(|c| c.origin) {
+                    Some(Origin::Connecter(ck)) => self.connecters.get(ck).map(|c| c.opts.clone()),
+                    _ => None,
+                };
+                if let Some(opts) = opts {
+                    self.open_session(k, &opts);
+                }
+            }
+            Done::ConnectFailed(k, why) => self.lose_conn(k, &why),
+            Done::Input(k) => self.pump_in(k),
+            Done::RecvEnded(k, eof) => {
+                if eof {
+                    // Everything the peer sent before closing is decoded and
+                    // delivered first (the session already holds it).
+                    self.pump_in(k);
+                    self.lose_conn(k, "peer closed");
+                } else {
+                    self.pump_in(k);
+                    self.arm_recv(k);
+                }
+            }
+            Done::Sent(k, n) => {
+                let Some(conn) = self.conns.get_mut(k) else {
+                    return;
+                };
+                // Drop what the kernel took; a short write resends the rest.
+                // (Whole chunks are removed in one drain: with thousands of
+                // chunks, removing them one by one from the front is
+                // quadratic.)
+                let mut n = n;
+                let mut whole = 0;
+                for chunk in &mut conn.sending {
+                    if n >= chunk.len() {
+                        n -= chunk.len();
+                        whole += 1;
+                    } else {
+                        *chunk = chunk.slice(n..);
+                        break;
+                    }
+                }
+                conn.sending.drain(..whole);
+                if !conn.sending.is_empty() {
+                    submit_send(&mut self.driver, conn, k);
+                } else {
+                    let closing = conn.closing;
+                    let sock_id = conn.sock.id();
+                    self.pump_out(k);
+                    if closing {
+                        self.check_linger(sock_id, false);
+                    }
+                }
+            }
+            Done::Closed(k, why) => self.lose_conn(k, &why),
+        }
+    }
+
+    pub(super) fn finish(&mut self) {
+        // Dropping the driver cancels every operation still armed (accepts,
+        // recvs, the eventfd read) and waits for the kernel's last
+        // completions before any buffer or descriptor goes.
+        self.deferred_close.clear();
+    }
+}
+
+/// Turns one completion into work for after the drain. Received bytes are
+/// handed to the session here, while the driver's buffer is still valid.
+fn classify(c: Completion<'_>, conns: &mut Slab<Conn>, done: &mut Vec<Done>) {
+    let Some(token) = Token::decode(c.user) else {
+        return;
+    };
+    match token {
+        Token::Wake => {
+            if !c.more {
+                done.push(Done::Wake);
+            }
+        }
+        Token::Listener(lk) => match c.result {
+            CompletionResult::Accepted(fd) => {
+                done.push(Done::Accepted(lk, fd));
+                if !c.more {
+                    done.push(Done::AcceptEnded(lk));
+                }
+            }
+            _ => {
+                if !c.more {
+                    done.push(Done::AcceptEnded(lk));
+                }
+            }
+        },
+        Token::Conn(k) => {
+            let Some(conn) = conns.get_mut(k) else {
+                return; // a completion for a connection already closed
+            };
+            let is_recv = conn.recv_op == Some(c.op);
+            match c.result {
+                CompletionResult::Connected => done.push(Done::Connected(k)),
+                CompletionResult::Received(data) => {
+                    if let Some(s) = conn.session.as_mut() {
+                        s.handle_input(data);
+                    }
+                    done.push(Done::Input(k));
+                    if !c.more {
+                        conn.recv_op = None;
+                        done.push(Done::RecvEnded(k, false));
+                    }
+                }
+                CompletionResult::Eof => {
+                    conn.recv_op = None;
+                    done.push(Done::RecvEnded(k, true));
+                }
+                CompletionResult::NoBuffers | CompletionResult::Canceled if is_recv => {
+                    conn.recv_op = None;
+                    done.push(Done::RecvEnded(k, false));
+                }
+                CompletionResult::Sent(n) => done.push(Done::Sent(k, n)),
+                CompletionResult::Error(e) if is_recv || conn.session.is_some() => {
+                    if is_recv {
+                        conn.recv_op = None;
+                    }
+                    done.push(Done::Closed(k, e.to_string()));
+                }
+                CompletionResult::Error(e) => done.push(Done::ConnectFailed(k, e.to_string())),
+                _ => {}
+            }
+        }
+    }
+}
