@@ -178,24 +178,14 @@ pub(crate) struct Conn {
     /// The end may have messages to read: it was told of input (or just
     /// attached) and has not gone idle since.
     pub out_awake: bool,
-    /// The armed multishot recv. Invariant: at most one.
-    pub recv_op: Option<OpId>,
-    /// A cancel was requested for `recv_op` (backpressure or closing).
-    pub recv_cancelling: bool,
+    /// The multishot recv. Invariant: at most one.
+    pub recv: Recv,
     /// The chunks being written (empty: no send in flight). Invariant: at
     /// most one send in flight per connection, so bytes can never be
     /// reordered.
     pub sending: Vec<Bytes>,
-    /// Reading stopped because the pipe towards the socket is full.
-    pub paused: bool,
-    /// The socket is closing: flush, read nothing more, then close.
-    pub closing: bool,
-    /// The peer is gone (end of stream, or an error) while input it sent
-    /// was still waiting for room in the socket's queue. The connection
-    /// neither reads nor writes any more; it stays only until that input
-    /// is delivered, then closes (what a peer sent before leaving stays
-    /// receivable).
-    pub gone: bool,
+    /// Where it is in its life (see [`ConnState`]).
+    pub state: ConnState,
     /// The session timer currently in the heap.
     pub timer_at: Option<Instant>,
     /// The endpoint this connection belongs to: the bound one it was
@@ -208,4 +198,78 @@ pub(crate) struct Conn {
     pub reported: bool,
     /// Picks the inbound messages stamped for the receive latency.
     pub sampler: Sampler,
+}
+
+/// A connection's multishot recv.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Recv {
+    /// None armed.
+    Off,
+    /// Armed: completions bring input.
+    Armed(OpId),
+    /// A cancel was requested (backpressure, closing, the peer gone); its
+    /// final completion turns it `Off`.
+    Cancelling(OpId),
+}
+
+impl Recv {
+    /// The operation, armed or being cancelled.
+    pub(crate) fn op(self) -> Option<OpId> {
+        match self {
+            Recv::Off => None,
+            Recv::Armed(op) | Recv::Cancelling(op) => Some(op),
+        }
+    }
+}
+
+/// Where a connection is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ConnState {
+    /// Reading and writing.
+    Open,
+    /// Input stopped: the pipe towards the socket is at its high-water
+    /// mark. The socket's receive posts `Cmd::Pump` once it has room.
+    Paused,
+    /// The socket closed: it flushes what was queued, reads only to finish
+    /// a handshake, then closes.
+    Closing,
+    /// The peer is gone (end of stream, or an error) while input it sent
+    /// was still waiting for room in the pipe. The connection neither reads
+    /// nor writes any more; it stays only until that input is delivered
+    /// (`waiting` false), then closes: what a peer sent before leaving stays
+    /// receivable.
+    Draining {
+        /// Input is still waiting for room.
+        waiting: bool,
+    },
+}
+
+impl ConnState {
+    /// Records whether the last `pump_in` stopped for lack of room.
+    pub(crate) fn set_blocked(&mut self, blocked: bool) {
+        *self = match *self {
+            ConnState::Open | ConnState::Paused if blocked => ConnState::Paused,
+            ConnState::Open | ConnState::Paused => ConnState::Open,
+            ConnState::Draining { .. } => ConnState::Draining { waiting: blocked },
+            ConnState::Closing => ConnState::Closing,
+        };
+    }
+
+    /// Input waits for room in the pipe.
+    pub(crate) fn is_blocked(self) -> bool {
+        matches!(
+            self,
+            ConnState::Paused | ConnState::Draining { waiting: true }
+        )
+    }
+
+    /// The peer is gone: nothing more is read or written.
+    pub(crate) fn is_draining(self) -> bool {
+        matches!(self, ConnState::Draining { .. })
+    }
+
+    /// The socket closed.
+    pub(crate) fn is_closing(self) -> bool {
+        self == ConnState::Closing
+    }
 }

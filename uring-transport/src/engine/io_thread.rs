@@ -8,7 +8,7 @@
 //! send; all that a receive decoded is written to the pipe, then published
 //! with one flush. The socket's lock is taken only to attach and detach.
 
-use super::conn::{Conn, Connecter, Key, Listener, Origin, Slab, Token};
+use super::conn::{Conn, ConnState, Connecter, Key, Listener, Origin, Recv, Slab, Token};
 use super::{Cmd, ConnNotify, IoCountersValue, IoShared, PumpTarget, Remote, TransportOptions};
 use crate::driver::{Completion, CompletionResult, Driver, DriverConfig, SetupError};
 use crate::shared::{monotonic_ns, sample_interval, ConnEventKind, Sampler, SharedSocket};
@@ -192,7 +192,7 @@ impl IoThread {
                     let Some(conn) = self.conns.get_mut(k) else {
                         continue;
                     };
-                    if conn.timer_at != Some(at) || conn.gone {
+                    if conn.timer_at != Some(at) || conn.state.is_draining() {
                         continue; // superseded, or the peer left already
                     }
                     conn.timer_at = None;

@@ -209,7 +209,9 @@ impl IoThread {
         // nothing is left for it (or at the deadline).
         for k in conns {
             if let Some(conn) = self.conns.get_mut(k) {
-                conn.closing = true;
+                if !conn.state.is_draining() {
+                    conn.state = ConnState::Closing;
+                }
             }
             // Stops reading (except to finish a handshake, see arm_recv).
             self.arm_recv(k);
@@ -248,7 +250,7 @@ impl IoThread {
                 let queued = c.end.as_ref().is_some_and(|e| e.in_len() > 0);
                 let pending = c.session.as_ref().is_some_and(|s| s.output_len() > 0);
                 // A connection whose peer is gone has nobody to flush to.
-                c.gone || (!queued && !pending && c.sending.is_empty())
+                c.state.is_draining() || (!queued && !pending && c.sending.is_empty())
             });
             if force || flushed {
                 self.close_conn(k);

@@ -55,12 +55,9 @@ impl IoThread {
                     pipe: None,
                     end: None,
                     out_awake: false,
-                    recv_op: None,
-                    recv_cancelling: false,
+                    recv: Recv::Off,
                     sending: Vec::new(),
-                    paused: false,
-                    closing: false,
-                    gone: false,
+                    state: ConnState::Open,
                     timer_at: None,
                     endpoint,
                     peer_addr,
@@ -135,7 +132,7 @@ impl IoThread {
                 if !conn.sending.is_empty() {
                     submit_send(&mut self.driver, conn, k);
                 } else {
-                    let closing = conn.closing;
+                    let closing = conn.state.is_closing();
                     let sock_id = conn.sock.id();
                     self.pump_out(k);
                     if closing {
@@ -184,7 +181,7 @@ fn classify(c: Completion<'_>, conns: &mut Slab<Conn>, done: &mut Vec<Done>) {
             let Some(conn) = conns.get_mut(k) else {
                 return; // a completion for a connection already closed
             };
-            let is_recv = conn.recv_op == Some(c.op);
+            let is_recv = conn.recv.op() == Some(c.op);
             match c.result {
                 CompletionResult::Connected => done.push(Done::Connected(k)),
                 CompletionResult::Received(data) => {
@@ -193,22 +190,22 @@ fn classify(c: Completion<'_>, conns: &mut Slab<Conn>, done: &mut Vec<Done>) {
                     }
                     done.push(Done::Input(k));
                     if !c.more {
-                        conn.recv_op = None;
+                        conn.recv = Recv::Off;
                         done.push(Done::RecvEnded(k, false));
                     }
                 }
                 CompletionResult::Eof => {
-                    conn.recv_op = None;
+                    conn.recv = Recv::Off;
                     done.push(Done::RecvEnded(k, true));
                 }
                 CompletionResult::NoBuffers | CompletionResult::Canceled if is_recv => {
-                    conn.recv_op = None;
+                    conn.recv = Recv::Off;
                     done.push(Done::RecvEnded(k, false));
                 }
                 CompletionResult::Sent(n) => done.push(Done::Sent(k, n)),
                 CompletionResult::Error(e) if is_recv || conn.session.is_some() => {
                     if is_recv {
-                        conn.recv_op = None;
+                        conn.recv = Recv::Off;
                     }
                     done.push(Done::Closed(k, e.to_string()));
                 }

@@ -60,12 +60,13 @@ impl IoThread {
             pipe: None,
             end: None,
             out_awake: false,
-            recv_op: None,
-            recv_cancelling: false,
+            recv: Recv::Off,
             sending: Vec::new(),
-            paused: false,
-            closing,
-            gone: false,
+            state: if closing {
+                ConnState::Closing
+            } else {
+                ConnState::Open
+            },
             timer_at: None,
             endpoint,
             peer_addr,
@@ -119,19 +120,23 @@ impl IoThread {
         // A closing socket reads only to complete a handshake: a lingering
         // connecter's new connection must finish it before it can flush.
         let wants = conn.session.as_ref().is_some_and(|s| s.wants_input())
-            && (!conn.closing || !established);
-        if conn.recv_op.is_none() && !conn.paused && !conn.gone && wants {
-            conn.recv_cancelling = false;
-            conn.recv_op = Some(
-                self.driver
-                    .recv_multishot(conn.fd.as_raw_fd(), Token::Conn(k).encode()),
-            );
-        } else if conn.recv_op.is_some() && !wants && !conn.recv_cancelling {
-            // Backpressure: the session holds as much undecoded input as it
-            // may; stop the kernel from reading more until it has room. (Or
-            // the socket is closing.)
-            conn.recv_cancelling = true;
-            self.driver.cancel(conn.recv_op.expect("checked"));
+            && (!conn.state.is_closing() || !established);
+        let reads = matches!(conn.state, ConnState::Open | ConnState::Closing);
+        match conn.recv {
+            Recv::Off if reads && wants => {
+                conn.recv = Recv::Armed(
+                    self.driver
+                        .recv_multishot(conn.fd.as_raw_fd(), Token::Conn(k).encode()),
+                );
+            }
+            Recv::Armed(op) if !wants => {
+                // Backpressure: the session holds as much undecoded input as
+                // it may; stop the kernel from reading more until it has
+                // room. (Or the socket is closing.)
+                conn.recv = Recv::Cancelling(op);
+                self.driver.cancel(op);
+            }
+            _ => {}
         }
     }
 
@@ -273,24 +278,21 @@ impl IoThread {
         let Some(conn) = self.conns.get_mut(k) else {
             return false;
         };
-        // `paused`: the last `pump_in` stopped for lack of room, so the
+        // `Paused`: the last `pump_in` stopped for lack of room, so the
         // session may hold more. A closing socket's input has no reader;
         // a dead (or never established) session has nothing to give.
-        let waiting = conn.paused
-            && !conn.closing
+        let waiting = conn.state == ConnState::Paused
             && conn.pipe.is_some()
             && conn.session.as_ref().is_some_and(Session::is_established);
         if !waiting {
             return false;
         }
-        conn.gone = true;
+        conn.state = ConnState::Draining { waiting: true };
         // No heartbeat can fail a peer that is already gone.
         conn.timer_at = None;
-        if let Some(op) = conn.recv_op {
-            if !conn.recv_cancelling {
-                conn.recv_cancelling = true;
-                self.driver.cancel(op);
-            }
+        if let Recv::Armed(op) = conn.recv {
+            conn.recv = Recv::Cancelling(op);
+            self.driver.cancel(op);
         }
         true
     }
@@ -299,7 +301,7 @@ impl IoThread {
         let Some(conn) = self.conns.remove(k) else {
             return;
         };
-        if let Some(op) = conn.recv_op {
+        if let Some(op) = conn.recv.op() {
             self.driver.cancel(op);
         }
         if !conn.reported && conn.session.is_some() {

@@ -27,14 +27,14 @@ impl IoThread {
                         }
                         if !end.wait_for_room() {
                             // The socket's release tells us (Cmd::Pump).
-                            conn.paused = true;
+                            conn.state.set_blocked(true);
                             break;
                         }
                     }
                 }
                 match session.poll_event() {
                     None => {
-                        conn.paused = false;
+                        conn.state.set_blocked(false);
                         break;
                     }
                     Some(Ok(Event::Message(mut m))) => match conn.end.as_mut() {
@@ -81,7 +81,11 @@ impl IoThread {
                 }
             }
         }
-        if self.conns.get(k).is_some_and(|c| c.gone && !c.paused) {
+        if self
+            .conns
+            .get(k)
+            .is_some_and(|c| c.state == ConnState::Draining { waiting: false })
+        {
             // Its peer left earlier; the last of what it sent is delivered.
             self.lose_conn(k, "peer closed");
             return;
@@ -105,7 +109,11 @@ impl IoThread {
             return;
         };
         conn.out_awake = true;
-        let (paused, closing, sock_id) = (conn.paused, conn.closing, conn.sock.id());
+        let (paused, closing, sock_id) = (
+            conn.state.is_blocked(),
+            conn.state.is_closing(),
+            conn.sock.id(),
+        );
         if paused {
             // pump_in also pumps out.
             self.pump_in(k);
@@ -125,7 +133,7 @@ impl IoThread {
         let Some(conn) = self.conns.get_mut(k) else {
             return;
         };
-        if conn.gone {
+        if conn.state.is_draining() {
             // Nobody to write to; a connecter's pipe keeps its messages for
             // the next connection.
             return;
@@ -169,7 +177,7 @@ impl IoThread {
         let Some(conn) = self.conns.get_mut(k) else {
             return;
         };
-        if !conn.sending.is_empty() || conn.gone {
+        if !conn.sending.is_empty() || conn.state.is_draining() {
             return;
         }
         if let Some(s) = conn.session.as_mut() {
@@ -182,7 +190,7 @@ impl IoThread {
         let Some(conn) = self.conns.get_mut(k) else {
             return;
         };
-        if conn.gone {
+        if conn.state.is_draining() {
             return;
         }
         let at = conn
