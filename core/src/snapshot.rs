@@ -50,43 +50,31 @@ pub struct EndpointSnapshot {
     pub kind: String,
 }
 
-/// Socket-wide counters (see `socket::SocketStats`).
+/// Socket-wide counters: kept by the core socket (`Socket::stats`) and
+/// copied as they are into the snapshot.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SocketCounters {
-    /// Messages the application sent.
+    /// Messages the application sent that were accepted.
     pub msgs_sent: u64,
     /// Messages the application received.
     pub msgs_received: u64,
-    /// Messages or copies dropped at a mute pipe.
+    /// Messages (or fan-out copies) dropped because a pipe was mute.
     pub drops_hwm: u64,
-    /// ROUTER messages to no connected peer.
+    /// ROUTER messages addressed to no connected peer, dropped.
     pub drops_unroutable: u64,
-    /// Messages no subscription matched.
+    /// Messages no subscription matched: not sent by PUB/XPUB, or discarded
+    /// on arrival by SUB/XSUB.
     pub drops_no_subscriber: u64,
-    /// Replies to gone peers, unexpected or malformed messages.
+    /// Messages discarded because their peer had gone (REP replies) or they
+    /// were not expected (REQ replies from the wrong peer, malformed envelopes).
     pub drops_discarded: u64,
-    /// Peers attached so far.
+    /// Peers attached.
     pub attached: u64,
-    /// Peers refused at attach.
+    /// Peers refused at attach (incompatible type, PAIR already taken,
+    /// duplicate ROUTER identity).
     pub refused: u64,
     /// Peers detached.
     pub detached: u64,
-}
-
-impl From<&crate::socket::SocketStats> for SocketCounters {
-    fn from(s: &crate::socket::SocketStats) -> Self {
-        SocketCounters {
-            msgs_sent: s.msgs_sent,
-            msgs_received: s.msgs_received,
-            drops_hwm: s.drops_hwm,
-            drops_unroutable: s.drops_unroutable,
-            drops_no_subscriber: s.drops_no_subscriber,
-            drops_discarded: s.drops_discarded,
-            attached: s.attached,
-            refused: s.refused,
-            detached: s.detached,
-        }
-    }
 }
 
 /// One peer's pipe.

@@ -13,8 +13,7 @@
 use crate::transport::{EngineCounters, LatencySamples, SharedSocket};
 use hdrhistogram::Histogram;
 use ringmq_core::snapshot::{
-    EndpointSnapshot, EventRecord, LatencySnapshot, PipeSnapshot, Snapshot, SocketCounters,
-    SocketSnapshot,
+    EndpointSnapshot, EventRecord, LatencySnapshot, PipeSnapshot, Snapshot, SocketSnapshot,
 };
 use ringmq_core::PipeId;
 use ringmq_uring::shared::monotonic_ns;
@@ -342,7 +341,7 @@ fn socket_snapshot(
         id,
         socket_type: core.socket_type().name().to_string(),
         endpoints,
-        stats: SocketCounters::from(core.stats()),
+        stats: *core.stats(),
         pipes,
         send_latency: None,
         recv_latency: None,

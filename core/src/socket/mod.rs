@@ -99,31 +99,9 @@ fn combined_hwm(a: usize, b: usize) -> usize {
     }
 }
 
-/// Socket-wide counters, read by the inspector.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct SocketStats {
-    /// Messages the application sent that were accepted.
-    pub msgs_sent: u64,
-    /// Messages the application received.
-    pub msgs_received: u64,
-    /// Messages (or fan-out copies) dropped because a pipe was mute.
-    pub drops_hwm: u64,
-    /// ROUTER messages addressed to no connected peer, dropped.
-    pub drops_unroutable: u64,
-    /// Messages no subscription matched: not sent by PUB/XPUB, or discarded
-    /// on arrival by SUB/XSUB.
-    pub drops_no_subscriber: u64,
-    /// Messages discarded because their peer had gone (REP replies) or they
-    /// were not expected (REQ replies from the wrong peer, malformed envelopes).
-    pub drops_discarded: u64,
-    /// Peers attached.
-    pub attached: u64,
-    /// Peers refused at attach (incompatible type, PAIR already taken,
-    /// duplicate ROUTER identity).
-    pub refused: u64,
-    /// Peers detached.
-    pub detached: u64,
-}
+/// Socket-wide counters, read by the inspector: the snapshot's own type,
+/// so the inspector copies them as they are.
+pub use crate::snapshot::SocketCounters as SocketStats;
 
 /// What the socket types share: options, pipes and counters.
 #[derive(Debug)]

@@ -9,10 +9,11 @@
 //! with one flush. The socket's lock is taken only to attach and detach.
 
 use super::conn::{Conn, ConnState, Connecter, Key, Listener, Origin, Recv, Slab, Token};
-use super::{Cmd, ConnNotify, IoCountersValue, IoShared, PumpTarget, Remote, TransportOptions};
+use super::{Cmd, ConnNotify, IoShared, PumpTarget, Remote, TransportOptions};
 use crate::driver::{Completion, CompletionResult, Driver, DriverConfig, SetupError};
 use crate::shared::{monotonic_ns, sample_interval, ConnEventKind, Sampler, SharedSocket};
 use ringmq_core::pipe::{End, PeerMeta};
+use ringmq_core::snapshot::IoThreadSnapshot;
 use ringmq_core::zmtp::{Event, Session, SessionConfig};
 use ringmq_core::{Error, PipeId, SocketType};
 use std::cmp::Reverse;
@@ -88,9 +89,9 @@ pub(crate) fn run(shared: Arc<IoShared>, ready: SyncSender<Result<(), SetupError
         done: Vec::new(),
         deferred_close: Vec::new(),
         shutting_down: false,
-        counters: IoCountersValue {
+        counters: IoThreadSnapshot {
             buffers_total: u64::from(cfg.buf_count),
-            ..IoCountersValue::default()
+            ..IoThreadSnapshot::default()
         },
     };
     t.arm_wake();
@@ -114,7 +115,7 @@ struct IoThread {
     deferred_close: Vec<OwnedFd>,
     shutting_down: bool,
     /// This thread's counters; copied to `shared.counters` once per turn.
-    counters: IoCountersValue,
+    counters: IoThreadSnapshot,
 }
 
 impl IoThread {

@@ -163,64 +163,47 @@ impl ringmq_core::pipe::Notify for ConnNotify {
     }
 }
 
-/// One I/O thread's counters for the inspector. The thread owns the real
-/// values and publishes copies here with relaxed stores once per loop turn
-/// (a handful of plain stores to a cache line nobody else writes); readers
-/// see each counter at most one turn old, and the set not necessarily from
-/// one instant.
-#[derive(Debug, Default)]
-pub(crate) struct IoCounters {
-    loop_turns: AtomicU64,
-    submit_calls: AtomicU64,
-    sqes_submitted: AtomicU64,
-    cqes_reaped: AtomicU64,
-    enobufs: AtomicU64,
-    max_cqes_per_wake: AtomicU64,
-    buffers_total: AtomicU64,
-    connections: AtomicU64,
-}
-
-/// What one loop turn publishes (see [`IoCounters`]).
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct IoCountersValue {
-    pub loop_turns: u64,
-    pub submit_calls: u64,
-    pub sqes_submitted: u64,
-    pub cqes_reaped: u64,
-    pub enobufs: u64,
-    pub max_cqes_per_wake: u64,
-    pub buffers_total: u64,
-    pub connections: u64,
-}
-
-impl IoCounters {
-    pub(crate) fn publish(&self, v: &IoCountersValue) {
-        let r = Ordering::Relaxed;
-        self.loop_turns.store(v.loop_turns, r);
-        self.submit_calls.store(v.submit_calls, r);
-        self.sqes_submitted.store(v.sqes_submitted, r);
-        self.cqes_reaped.store(v.cqes_reaped, r);
-        self.enobufs.store(v.enobufs, r);
-        self.max_cqes_per_wake.store(v.max_cqes_per_wake, r);
-        self.buffers_total.store(v.buffers_total, r);
-        self.connections.store(v.connections, r);
-    }
-
-    fn read(&self, index: u32) -> IoThreadSnapshot {
-        let r = Ordering::Relaxed;
-        IoThreadSnapshot {
-            index,
-            loop_turns: self.loop_turns.load(r),
-            submit_calls: self.submit_calls.load(r),
-            sqes_submitted: self.sqes_submitted.load(r),
-            cqes_reaped: self.cqes_reaped.load(r),
-            enobufs: self.enobufs.load(r),
-            max_cqes_per_wake: self.max_cqes_per_wake.load(r),
-            buffers_total: self.buffers_total.load(r),
-            connections: self.connections.load(r),
+/// Declares [`IoCounters`] with one atomic per named field of
+/// [`IoThreadSnapshot`] (the one definition of the I/O-thread counters):
+/// the struct literal in `read` makes the compiler check that the list
+/// names every field.
+macro_rules! io_counters {
+    ($($field:ident),* $(,)?) => {
+        /// One I/O thread's counters for the inspector. The thread owns the
+        /// real values (an [`IoThreadSnapshot`]) and publishes copies here
+        /// with relaxed stores once per loop turn (a handful of plain stores
+        /// to a cache line nobody else writes); readers see each counter at
+        /// most one turn old, and the set not necessarily from one instant.
+        #[derive(Debug, Default)]
+        pub(crate) struct IoCounters {
+            $($field: AtomicU64,)*
         }
-    }
+
+        impl IoCounters {
+            pub(crate) fn publish(&self, v: &IoThreadSnapshot) {
+                $(self.$field.store(v.$field, Ordering::Relaxed);)*
+            }
+
+            fn read(&self, index: u32) -> IoThreadSnapshot {
+                IoThreadSnapshot {
+                    index,
+                    $($field: self.$field.load(Ordering::Relaxed),)*
+                }
+            }
+        }
+    };
 }
+
+io_counters!(
+    loop_turns,
+    submit_calls,
+    sqes_submitted,
+    cqes_reaped,
+    enobufs,
+    max_cqes_per_wake,
+    buffers_total,
+    connections,
+);
 
 /// A handle on every I/O thread's counters, for the inspector. Cheap to
 /// clone; it keeps only the counters alive, not the engine, and reads the
