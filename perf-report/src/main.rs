@@ -6,7 +6,7 @@ use ringmq_perf_report::callgrind::{self, Measurement};
 use ringmq_perf_report::compare::{self, Options};
 use ringmq_perf_report::history::{self, group_runs, load_runs, resolve, Run};
 use ringmq_perf_report::merge::{merge, Meta};
-use ringmq_perf_report::record::Record;
+use ringmq_perf_report::record::{Machine, Record};
 use ringmq_perf_report::{plot, table};
 use std::collections::HashMap;
 use std::io::Write;
@@ -64,12 +64,18 @@ USAGE:
       --base-count, runs it twice and divides the difference, which cancels
       start-up costs. The command is any program that moves {count} messages,
       e.g. ringmq-bench, or libzmq's own inproc_thr with --impl libzmq-tool
-      (`-- target/libzmq-perf/inproc_thr 64 {count}`); every thread counts.
+      (`-- target/libzmq-perf/inproc_thr 64 {count}`) and ringmq's port of it
+      with --impl ringmq-tool (`-- target/release/inproc_thr 64 {count}`);
+      every thread counts.
 
   ringmq-perf-report record --bench bench.jsonl [--instr instr.jsonl] --to perf/history.jsonl
                             [--run-id ID] [--dirty true|false] [--commit HASH] [--date DATE]
+                            [--detect-machine]
       Appends a run to the history: the bench's lines tagged with the run id,
       the callgrind figures merged into the line of the same scenario.
+      --commit, --date, --detect-machine: for lines without them (a run
+      without the bench); --detect-machine reads this machine's cpu, cores
+      and kernel as ringmq-bench does.
 ";
 
 /// `--key value`, `--key=value`, flags and what follows `--`.
@@ -372,7 +378,7 @@ fn cmd_record(raw: &[String]) -> Result<ExitCode, String> {
     let args = Args::parse(
         raw,
         &["bench", "instr", "to", "run-id", "dirty", "commit", "date"],
-        &[],
+        &["detect-machine"],
     )?;
     let to = args.need("to")?;
     let bench = match args.get("bench") {
@@ -401,6 +407,7 @@ fn cmd_record(raw: &[String]) -> Result<ExitCode, String> {
         }),
         commit: args.get("commit").map(str::to_string),
         date: args.get("date").map(str::to_string),
+        machine: args.flag("detect-machine").then(Machine::detect),
         dirty,
     };
     for r in bench.iter().filter(|r| r.error().is_some()) {

@@ -2,7 +2,7 @@
 //! with a run id, the callgrind figures merged into the record of the same
 //! implementation and scenario.
 
-use crate::record::Record;
+use crate::record::{Machine, Record};
 
 /// What the run adds to or corrects in every line.
 #[derive(Clone, Debug, Default)]
@@ -12,6 +12,9 @@ pub struct Meta {
     /// Fill-ins for lines that lack them (instruction-only runs).
     pub commit: Option<String>,
     pub date: Option<String>,
+    /// For lines without a `machine` (instruction-only runs: no bench line
+    /// to take it from), e.g. [`Machine::detect`].
+    pub machine: Option<Machine>,
     /// Replaces the bench's flag: `scripts/perf` does not count the
     /// history, the plots and the README table as uncommitted changes.
     pub dirty: Option<bool>,
@@ -28,8 +31,8 @@ pub fn merge(bench: Vec<Record>, instr: Vec<Record>, meta: &Meta) -> Vec<Record>
             Some(r) => r.merge_instr(&m),
             None => {
                 // A scenario or implementation the bench did not run (libzmq's
-                // own inproc_thr): a line of its own, with the run's commit,
-                // date and machine.
+                // own inproc_thr, ringmq's port of it): a line of its own,
+                // with the run's commit, date and machine.
                 let mut r = m;
                 if let Some(t) = &template {
                     if r.commit.is_none() {
@@ -61,6 +64,9 @@ pub fn merge(bench: Vec<Record>, instr: Vec<Record>, meta: &Meta) -> Vec<Record>
         }
         if r.date.is_none() {
             r.date.clone_from(&meta.date);
+        }
+        if r.machine.is_none() {
+            r.machine.clone_from(&meta.machine);
         }
         if r.dirty.is_none() {
             r.dirty = Some(false);

@@ -2,7 +2,9 @@
 //! scenario and measure, one line per implementation.
 
 use crate::history::Run;
-use crate::record::{fmt_si, impl_label, impl_rank, Mode, Record, Scenario, PERCENTILES};
+use crate::record::{
+    fmt_si, impl_label, impl_rank, Mode, Record, Scenario, PERCENTILES, RINGMQ_TOOL,
+};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -53,6 +55,8 @@ const LEGEND_W: f64 = 150.0;
 pub fn color(name: &str) -> &'static str {
     match name {
         "ringmq" => "#d62728",
+        // ringmq's inproc_thr: ringmq's red, lighter.
+        RINGMQ_TOOL => "#ff9896",
         "libzmq" => "#1f77b4",
         "zmqrs" => "#2ca02c",
         "rawtcp" => "#7f7f7f",

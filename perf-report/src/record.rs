@@ -97,8 +97,9 @@ pub struct Record {
         skip_serializing_if = "Option::is_none"
     )]
     pub rustc: Option<String>,
-    /// `ringmq`, `libzmq`, `zmqrs`, `rawtcp`, `libzmq-tool` (libzmq's own
-    /// perf tool, measured by callgrind only).
+    /// `ringmq`, `libzmq`, `zmqrs`, `rawtcp`; `libzmq-tool` and
+    /// `ringmq-tool` (libzmq's own perf tool `inproc_thr` and ringmq's port
+    /// of it, measured by callgrind only).
     #[serde(
         rename = "impl",
         deserialize_with = "lenient::any",
@@ -281,6 +282,43 @@ pub struct Machine {
     pub extra: Map<String, Value>,
 }
 
+impl Machine {
+    /// The machine this runs on, read as ringmq-bench reads it
+    /// (`perf/src/env.rs`): `model name` of /proc/cpuinfo, the CPUs this
+    /// process may run on, the kernel release. For lines that no bench run
+    /// came with (`scripts/perf --callgrind-only`).
+    pub fn detect() -> Machine {
+        let cpu = std::fs::read_to_string("/proc/cpuinfo")
+            .ok()
+            .and_then(|info| {
+                info.lines()
+                    .find(|l| l.starts_with("model name"))
+                    .and_then(|l| l.split_once(':'))
+                    .map(|(_, v)| v.trim().to_string())
+            })
+            .unwrap_or_else(|| "unknown".into());
+        let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
+            .map(|s| s.trim().to_string())
+            .ok()
+            .or_else(|| {
+                let out = std::process::Command::new("uname")
+                    .arg("-r")
+                    .output()
+                    .ok()?;
+                out.status
+                    .success()
+                    .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+            })
+            .unwrap_or_else(|| "unknown".into());
+        Machine {
+            cpu: Some(cpu),
+            cores: Some(std::thread::available_parallelism().map_or(1, |n| n.get() as u64)),
+            kernel: Some(kernel),
+            extra: Map::new(),
+        }
+    }
+}
+
 /// Latency percentiles in µs (`lat_us`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -416,6 +454,11 @@ pub const PERCENTILES: [(&str, &str); 3] = [("p50", "p50"), ("p99", "p99"), ("p9
 /// The implementation label of libzmq's own `inproc_thr` (libzmq's perf
 /// sources, built by `scripts/perf`), measured by callgrind only.
 pub const LIBZMQ_TOOL: &str = "libzmq-tool";
+
+/// The implementation label of ringmq's own `inproc_thr` (ringmq-perf's
+/// port of libzmq's, `perf/src/bin/inproc_thr.rs`), measured by callgrind
+/// only: tool against tool, the fair comparison with [`LIBZMQ_TOOL`].
+pub const RINGMQ_TOOL: &str = "ringmq-tool";
 
 impl Record {
     /// A record from a JSON object (`None` for anything else).
@@ -712,6 +755,7 @@ pub fn impl_label(name: &str) -> &str {
         "zmqrs" => "zmq.rs",
         "rawtcp" => "raw TCP",
         LIBZMQ_TOOL => "libzmq inproc_thr",
+        RINGMQ_TOOL => "ringmq inproc_thr",
         other => other,
     }
 }
@@ -722,7 +766,8 @@ pub fn impl_rank(name: &str) -> (u8, String) {
         "ringmq" => 0,
         "libzmq" => 1,
         "zmqrs" => 2,
-        // Next to the libzmq peer of the bench.
+        // Each tool next to its implementation through the bench.
+        RINGMQ_TOOL => 0,
         LIBZMQ_TOOL => 1,
         "rawtcp" => 3,
         _ => 4,

@@ -5,6 +5,7 @@ use crate::compare::{fmt_ratio, SUBJECT};
 use crate::history::Run;
 use crate::record::{
     fmt_si, fmt_sig, fmt_thousands, impl_label, Mode, Scenario, LIBZMQ_TOOL, PERCENTILES,
+    RINGMQ_TOOL,
 };
 
 /// The peers a column is given to, in this order, when the run has them.
@@ -172,50 +173,78 @@ pub fn render(run: &Run) -> String {
     out
 }
 
-/// Instructions per message of ringmq, of libzmq through the bench, and
-/// (when the run measured it) of libzmq's own `inproc_thr`, with ringmq's
-/// ratio to each.
+/// Instructions per message of ringmq and of libzmq through the bench, and
+/// (when the run measured them) of libzmq's own `inproc_thr` and ringmq's
+/// port of it, with ringmq's ratio to each libzmq figure and the tool ÷
+/// tool ratio: each side's own program, the figure the ≤ 0.5× target is
+/// about.
 fn instr_table(run: &Run, instr: &[Scenario]) -> String {
-    let tool = run.records.iter().any(|r| r.impl_name() == LIBZMQ_TOOL);
+    let has = |imp: &str| run.records.iter().any(|r| r.impl_name() == imp);
+    let (lt_on, rt_on) = (has(LIBZMQ_TOOL), has(RINGMQ_TOOL));
+    let tools_on = lt_on && rt_on;
     let mut out = String::from(
         "Instructions per message, send and receive (callgrind, user space; repeatable to \
          about 0.5%, so this is the figure regressions are checked on first). ringmq and \
          libzmq run through ringmq-bench",
     );
-    out.push_str(if tool {
-        "; libzmq inproc_thr is libzmq's own perf tool (libzmq 4.3.5's perf/inproc_thr.cpp, \
-         on the system's libzmq):\n\n"
-    } else {
-        ":\n\n"
+    out.push_str(match (lt_on, rt_on) {
+        (true, true) => {
+            "; libzmq inproc_thr is libzmq's own perf tool (libzmq 4.3.5's perf/inproc_thr.cpp, \
+             on the system's libzmq) and ringmq inproc_thr ringmq's port of it \
+             (perf/src/bin/inproc_thr.rs, same command line): each side's own tool, so \
+             ringmq inproc_thr ÷ libzmq inproc_thr is the headline ratio (target ≤ 0.5×):\n\n"
+        }
+        (true, false) => {
+            "; libzmq inproc_thr is libzmq's own perf tool (libzmq 4.3.5's perf/inproc_thr.cpp, \
+             on the system's libzmq):\n\n"
+        }
+        (false, true) => {
+            "; ringmq inproc_thr is ringmq's port of libzmq's perf tool \
+             (perf/src/bin/inproc_thr.rs):\n\n"
+        }
+        (false, false) => ":\n\n",
     });
+    let tool_ratio_label = format!("{} ÷ {}", impl_label(RINGMQ_TOOL), impl_label(LIBZMQ_TOOL));
     let mut head: Vec<String> = vec!["scenario".into(), "ringmq".into(), "libzmq".into()];
-    if tool {
+    if lt_on {
         head.push(impl_label(LIBZMQ_TOOL).into());
     }
+    if rt_on {
+        head.push(impl_label(RINGMQ_TOOL).into());
+    }
     head.push("ringmq ÷ libzmq".into());
-    if tool {
+    if lt_on {
         head.push(format!("ringmq ÷ {}", impl_label(LIBZMQ_TOOL)));
+    }
+    if tools_on {
+        head.push(tool_ratio_label);
     }
     let mut rule = vec!["---".to_string()];
     rule.extend((1..head.len()).map(|_| "---:".to_string()));
     out.push_str(&row(&head));
     out.push_str(&row(&rule));
     let fmt = |v: Option<f64>| v.map(fmt_thousands).unwrap_or_else(|| "—".into());
+    let ratio = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) if b > 0.0 => format!("{}×", fmt_ratio(a / b)),
+        _ => "—".into(),
+    };
     for sc in instr {
         let of = |imp: &str| run.find(imp, sc).and_then(|r| r.instr_per_msg());
         let own = of(SUBJECT);
-        let ratio = |peer: Option<f64>| match (own, peer) {
-            (Some(a), Some(b)) if b > 0.0 => format!("{}×", fmt_ratio(a / b)),
-            _ => "—".into(),
-        };
-        let (lz, lt) = (of("libzmq"), of(LIBZMQ_TOOL));
+        let (lz, lt, rt) = (of("libzmq"), of(LIBZMQ_TOOL), of(RINGMQ_TOOL));
         let mut cells = vec![sc.to_string(), fmt(own), fmt(lz)];
-        if tool {
+        if lt_on {
             cells.push(fmt(lt));
         }
-        cells.push(ratio(lz));
-        if tool {
-            cells.push(ratio(lt));
+        if rt_on {
+            cells.push(fmt(rt));
+        }
+        cells.push(ratio(own, lz));
+        if lt_on {
+            cells.push(ratio(own, lt));
+        }
+        if tools_on {
+            cells.push(ratio(rt, lt));
         }
         out.push_str(&row(&cells));
     }

@@ -669,19 +669,34 @@ fn table_renders_ratios_and_machine() {
     assert!(table::replace_section("no markers", &md).is_err());
 }
 
-/// A run with libzmq's own inproc_thr measured too, as scripts/perf records
-/// it: a callgrind line of its own (impl `libzmq-tool`), merged into the run.
-fn with_libzmq_tool(run: Run, instr: f64) -> Run {
-    let tool = Record::from_value(json!({"schema": 1, "kind": "instr", "impl": "libzmq-tool",
+/// A callgrind line of a perf tool, as `ringmq-perf-report callgrind`
+/// writes it: `libzmq-tool` (libzmq's own inproc_thr) or `ringmq-tool`
+/// (ringmq's port of it).
+fn tool_line(imp: &str, instr: f64) -> Record {
+    let cmd = match imp {
+        "libzmq-tool" => "target/libzmq-perf/inproc_thr 64 200000",
+        _ => "target/release/inproc_thr 64 200000",
+    };
+    Record::from_value(json!({"schema": 1, "kind": "instr", "impl": imp,
         "pattern": "push-pull", "transport": "inproc", "size": 64, "instr_per_msg": instr,
-        "instr_tool": "callgrind", "instr_count": 200000,
-        "instr_command": "target/libzmq-perf/inproc_thr 64 200000"}))
-    .unwrap();
+        "instr_tool": "callgrind", "instr_count": 200000, "instr_command": cmd}))
+    .unwrap()
+}
+
+/// A run with perf tools measured too, as scripts/perf records them: a
+/// callgrind line of its own per tool, merged into the run.
+fn with_tools(run: Run, tools: &[(&str, f64)]) -> Run {
+    let lines = tools.iter().map(|(imp, n)| tool_line(imp, *n)).collect();
     let meta = Meta {
         run_id: "r1".into(),
         ..Meta::default()
     };
-    group_runs(merge(run.records, vec![tool], &meta)).remove(0)
+    group_runs(merge(run.records, lines, &meta)).remove(0)
+}
+
+/// A run with libzmq's own inproc_thr measured too (impl `libzmq-tool`).
+fn with_libzmq_tool(run: Run, instr: f64) -> Run {
+    with_tools(run, &[("libzmq-tool", instr)])
 }
 
 #[test]
@@ -729,6 +744,191 @@ fn libzmq_tool_figure_is_tabled_and_compared() {
     // Against a baseline from before the figure existed: shown as new.
     let cmp = compare(&baseline(), &cur, &opts());
     assert!(!cmp.has_regression());
+}
+
+/// ringmq's own inproc_thr (`ringmq-tool`) next to libzmq's: a column of
+/// its own, the tool ÷ tool ratio (the ≤ 0.5× target) in the table and, as
+/// information, in the comparison; its count gates like ringmq's.
+#[test]
+fn ringmq_tool_figure_is_tabled_gated_and_compared() {
+    let cur = with_tools(
+        baseline(),
+        &[("libzmq-tool", 960.0), ("ringmq-tool", 432.0)],
+    );
+    let inproc = cur
+        .scenarios()
+        .into_iter()
+        .find(|s| s.transport == "inproc")
+        .unwrap();
+    let tool = cur.find("ringmq-tool", &inproc).expect("its own line");
+    assert_eq!(tool.commit(), "aaaa1111");
+    assert!(tool.machine().is_some());
+    assert_eq!(cur.impls()[..2], ["ringmq", "ringmq-tool"]);
+    let md = table::render(&cur);
+    assert!(
+        md.contains(
+            "| scenario | ringmq | libzmq | libzmq inproc_thr | ringmq inproc_thr | ringmq ÷ libzmq \
+             | ringmq ÷ libzmq inproc_thr | ringmq inproc_thr ÷ libzmq inproc_thr |"
+        ),
+        "{md}"
+    );
+    assert!(
+        md.contains("| inproc PUSH/PULL 64 B | 480 | 1,027 | 960 | 432 | 0.47× | 0.50× | 0.45× |"),
+        "{md}"
+    );
+    assert!(md.contains("headline ratio (target ≤ 0.5×)"), "{md}");
+    for block in md.split("\n\n").filter(|b| b.starts_with('|')) {
+        let counts: Vec<usize> = block.lines().map(|l| l.matches(" | ").count()).collect();
+        assert!(counts.windows(2).all(|w| w[0] == w[1]), "{block}");
+    }
+    // Only ringmq's tool: its column, no ratio without libzmq's.
+    let alone = table::render(&with_tools(baseline(), &[("ringmq-tool", 432.0)]));
+    assert!(
+        alone.contains("| inproc PUSH/PULL 64 B | 480 | 1,027 | 432 | 0.47× |"),
+        "{alone}"
+    );
+    assert!(!alone.contains("÷ libzmq inproc_thr"), "{alone}");
+
+    // compare: unchanged, no regression; the tool ratio shown as info.
+    let base = with_tools(
+        baseline(),
+        &[("libzmq-tool", 960.0), ("ringmq-tool", 432.0)],
+    );
+    let cmp = compare(&base, &cur, &opts());
+    assert!(!cmp.has_regression(), "{}", render(&cmp));
+    let text = render(&cmp);
+    assert!(text.contains("instr/msg (ringmq inproc_thr)"), "{text}");
+    assert!(
+        text.contains("instr (ringmq inproc_thr) vs libzmq inproc_thr"),
+        "{text}"
+    );
+    let row = cmp
+        .rows
+        .iter()
+        .find(|r| r.impl_name == "ringmq-tool" && r.metric == "instr_vs_libzmq-tool")
+        .expect("a tool ÷ tool row");
+    assert_eq!(row.verdict, Verdict::Info);
+    assert_eq!(row.current, Some(0.45));
+    let own = cmp
+        .rows
+        .iter()
+        .find(|r| r.impl_name == "ringmq-tool" && r.metric == "instr_per_msg")
+        .expect("its count");
+    assert_eq!(own.verdict, Verdict::Ok);
+    // ringmq's inproc_thr 10% up: a regression, as ringmq's own count is;
+    // in --instr-only too (scripts/perf --callgrind-only).
+    let worse = with_tools(
+        baseline(),
+        &[("libzmq-tool", 960.0), ("ringmq-tool", 475.2)],
+    );
+    for o in [
+        opts(),
+        Options {
+            instr_only: true,
+            ..opts()
+        },
+    ] {
+        let cmp = compare(&base, &worse, &o);
+        let regs = cmp.regressions();
+        assert_eq!(regs.len(), 1, "{}", render(&cmp));
+        assert_eq!(regs[0].impl_name, "ringmq-tool");
+        assert_eq!(regs[0].metric, "instr_per_msg");
+        assert!(
+            render(&cmp).contains("instr/msg (ringmq inproc_thr): 432 → 475"),
+            "{}",
+            render(&cmp)
+        );
+    }
+    // Against a baseline from before the figure existed: new, not checked.
+    let cmp = compare(&with_libzmq_tool(baseline(), 960.0), &cur, &opts());
+    assert!(!cmp.has_regression());
+    assert!(cmp
+        .rows
+        .iter()
+        .any(|r| r.impl_name == "ringmq-tool" && r.verdict == Verdict::New));
+}
+
+/// A run of `scripts/perf --callgrind-only`: instruction lines only, no
+/// bench line to take the commit, date and machine from.
+#[test]
+fn instruction_only_run_gets_commit_date_and_machine() {
+    let lines = vec![
+        tool_line("libzmq-tool", 960.0),
+        tool_line("ringmq-tool", 432.0),
+    ];
+    let machine = ringmq_perf_report::record::Machine {
+        cpu: Some("cpu".into()),
+        cores: Some(2),
+        kernel: Some("6.1".into()),
+        ..Default::default()
+    };
+    let meta = Meta {
+        run_id: "r2".into(),
+        commit: Some("cccc3333".into()),
+        date: Some("2026-01-02T00:00:00Z".into()),
+        machine: Some(machine),
+        dirty: Some(false),
+    };
+    let run = group_runs(merge(Vec::new(), lines, &meta)).remove(0);
+    assert_eq!(run.records.len(), 2);
+    for r in &run.records {
+        assert_eq!(r.commit(), "cccc3333");
+        assert_eq!(r.machine().as_deref(), Some("cpu, 2 cores, Linux 6.1"));
+    }
+    assert!(table::render(&run).contains("Machine: cpu, 2 cores, Linux 6.1."));
+    // A line that has a machine keeps it.
+    let mut own = tool_line("ringmq-tool", 432.0);
+    own.machine = Some(ringmq_perf_report::record::Machine {
+        cpu: Some("other".into()),
+        ..Default::default()
+    });
+    let kept = merge(Vec::new(), vec![own], &meta);
+    assert_eq!(kept[0].machine().as_deref(), Some("other"));
+}
+
+/// `record --detect-machine` fills this machine in, as ringmq-bench reads it.
+#[test]
+fn record_command_detects_the_machine() {
+    let instr = write_jsonl(
+        "instr-only",
+        &[serde_json::to_value(tool_line("ringmq-tool", 432.0)).unwrap()],
+    );
+    let to = std::env::temp_dir().join(format!(
+        "ringmq-perf-report-{}-instr-only-history.jsonl",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&to);
+    let out = Command::new(bin())
+        .arg("record")
+        .arg("--instr")
+        .arg(&instr)
+        .arg("--to")
+        .arg(&to)
+        .args([
+            "--run-id",
+            "r3",
+            "--commit",
+            "dddd4444",
+            "--date",
+            "2026-01-03T00:00:00Z",
+        ])
+        .arg("--detect-machine")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&to).unwrap();
+    let r = Record::from_json(text.lines().next().unwrap()).unwrap();
+    assert_eq!(r.commit(), "dddd4444");
+    let m = r.machine.expect("a machine");
+    assert!(m.cores.is_some_and(|c| c >= 1));
+    assert!(m.cpu.is_some() && m.kernel.is_some());
+    for p in [instr, to] {
+        let _ = std::fs::remove_file(p);
+    }
 }
 
 fn bin() -> PathBuf {
