@@ -19,7 +19,8 @@ use bytes::Bytes;
 use std::time::Duration;
 
 /// The options kept by the public socket (the core keeps HWMs, identity,
-/// ROUTER_MANDATORY, XPUB_VERBOSE and MAXMSGSIZE). Values as libzmq stores
+/// ROUTER_MANDATORY, XPUB_VERBOSE, MAXMSGSIZE, IMMEDIATE and the wire
+/// options: heartbeats and the handshake interval). Values as libzmq stores
 /// them: milliseconds, -1 for "none"/"forever".
 #[derive(Clone, Debug)]
 pub(crate) struct LocalOptions {
@@ -28,11 +29,6 @@ pub(crate) struct LocalOptions {
     pub(crate) linger: i32,
     reconnect_ivl: i32,
     reconnect_ivl_max: i32,
-    heartbeat_ivl: i32,
-    heartbeat_ttl: i32,
-    heartbeat_timeout: i32,
-    handshake_ivl: i32,
-    immediate: bool,
     // Stored, not applied yet.
     ipv6: bool,
     affinity: u64,
@@ -59,11 +55,6 @@ impl Default for LocalOptions {
             linger: -1,
             reconnect_ivl: 100,
             reconnect_ivl_max: 0,
-            heartbeat_ivl: 0,
-            heartbeat_ttl: 0,
-            heartbeat_timeout: -1,
-            handshake_ivl: 30_000,
-            immediate: false,
             ipv6: false,
             affinity: 0,
             rate: 100,
@@ -82,15 +73,9 @@ impl Default for LocalOptions {
     }
 }
 
-fn ms(v: i32) -> Option<Duration> {
-    u64::try_from(v)
-        .ok()
-        .filter(|&v| v > 0)
-        .map(Duration::from_millis)
-}
-
 impl LocalOptions {
-    /// What the engine takes at bind/connect time.
+    /// What the engine takes at connect time (it takes the wire options
+    /// from the core).
     pub(crate) fn transport(&self) -> TransportOptions {
         TransportOptions {
             // -1 is libzmq's "never reconnect"; the engine has no such
@@ -99,12 +84,10 @@ impl LocalOptions {
                 -1 => Duration::from_secs(u64::from(u32::MAX)),
                 v => Duration::from_millis(u64::try_from(v).unwrap_or(0)),
             },
-            reconnect_ivl_max: ms(self.reconnect_ivl_max),
-            heartbeat_ivl: ms(self.heartbeat_ivl),
-            heartbeat_ttl: ms(self.heartbeat_ttl),
-            heartbeat_timeout: ms(self.heartbeat_timeout),
-            handshake_ivl: ms(self.handshake_ivl),
-            immediate: self.immediate,
+            reconnect_ivl_max: u64::try_from(self.reconnect_ivl_max)
+                .ok()
+                .filter(|&v| v > 0)
+                .map(Duration::from_millis),
         }
     }
 }
@@ -152,6 +135,32 @@ macro_rules! local_bool {
         /// Never.
         pub fn $set(&self, value: bool) -> Result<()> {
             self.local.borrow_mut().opts.$field = value;
+            Ok(())
+        }
+    };
+}
+
+/// Getter and setter of an `i32` option kept in the core's options,
+/// refusing values below `$min`.
+macro_rules! core_i32 {
+    ($(#[$doc:meta])* $get:ident, $set:ident, $field:ident, $min:expr) => {
+        $(#[$doc])*
+        ///
+        /// # Errors
+        /// The setter: `EINVAL` for an out-of-range value.
+        pub fn $get(&self) -> Result<i32> {
+            Ok(self.shared().lock().options().$field)
+        }
+
+        $(#[$doc])*
+        ///
+        /// # Errors
+        /// `EINVAL` for an out-of-range value.
+        pub fn $set(&self, value: i32) -> Result<()> {
+            if value < $min {
+                return Err(Error::EINVAL);
+            }
+            self.shared().lock().options_mut().$field = value;
             Ok(())
         }
     };
@@ -462,21 +471,35 @@ impl Socket {
         /// keeps it constant. Taken at `connect`.
         get_reconnect_ivl_max, set_reconnect_ivl_max, reconnect_ivl_max, 0
     );
-    local_i32!(
+    core_i32!(
         /// `ZMQ_HEARTBEAT_IVL`: ms between ZMTP PINGs on tcp/ipc
         /// connections; 0 (default) sends none. Taken at bind/connect.
         get_heartbeat_ivl, set_heartbeat_ivl, heartbeat_ivl, 0
     );
-    local_i32!(
+    core_i32!(
         /// `ZMQ_HANDSHAKE_IVL`: ms a tcp/ipc peer has to complete the ZMTP
         /// handshake; 0 is no limit. Default 30000.
         get_handshake_ivl, set_handshake_ivl, handshake_ivl, 0
     );
-    local_bool!(
-        /// `ZMQ_IMMEDIATE`: queue messages only to completed connections.
-        /// Taken at bind/connect.
-        is_immediate, set_immediate, immediate
-    );
+
+    /// `ZMQ_IMMEDIATE`: queue messages only to completed connections.
+    /// Taken at bind/connect.
+    ///
+    /// # Errors
+    /// Never.
+    pub fn is_immediate(&self) -> Result<bool> {
+        Ok(self.shared().lock().options().immediate)
+    }
+
+    /// `ZMQ_IMMEDIATE`: queue messages only to completed connections.
+    /// Taken at bind/connect.
+    ///
+    /// # Errors
+    /// Never.
+    pub fn set_immediate(&self, value: bool) -> Result<()> {
+        self.shared().lock().options_mut().immediate = value;
+        Ok(())
+    }
 
     /// `ZMQ_HEARTBEAT_TTL`: the time-to-live, in ms, this socket asks its
     /// peers to apply (sent in its PINGs); 0 (default) is none. libzmq
@@ -485,7 +508,7 @@ impl Socket {
     /// # Errors
     /// Never.
     pub fn get_heartbeat_ttl(&self) -> Result<i32> {
-        Ok(self.local.borrow().opts.heartbeat_ttl)
+        Ok(self.shared().lock().options().heartbeat_ttl)
     }
 
     /// Sets `ZMQ_HEARTBEAT_TTL`.
@@ -496,7 +519,7 @@ impl Socket {
         if !(0..=6_553_599).contains(&value) {
             return Err(Error::EINVAL);
         }
-        self.local.borrow_mut().opts.heartbeat_ttl = value / 100 * 100;
+        self.shared().lock().options_mut().heartbeat_ttl = value / 100 * 100;
         Ok(())
     }
 
@@ -506,7 +529,7 @@ impl Socket {
     /// # Errors
     /// Never.
     pub fn get_heartbeat_timeout(&self) -> Result<i32> {
-        Ok(self.local.borrow().opts.heartbeat_timeout)
+        Ok(self.shared().lock().options().heartbeat_timeout)
     }
 
     /// Sets `ZMQ_HEARTBEAT_TIMEOUT`.
@@ -518,7 +541,7 @@ impl Socket {
         if value < 0 {
             return Err(Error::EINVAL);
         }
-        self.local.borrow_mut().opts.heartbeat_timeout = value;
+        self.shared().lock().options_mut().heartbeat_timeout = value;
         Ok(())
     }
 
