@@ -189,8 +189,7 @@ impl Socket {
             }
             _ => {
                 let engine = self.ctx.inner.engine()?;
-                let opts = self.local.borrow().opts.transport();
-                let resolved = engine.bind(self.shared(), &ep, &opts)?;
+                let resolved = engine.bind(self.shared(), &ep)?;
                 self.local.borrow_mut().uses_engine = true;
                 resolved
             }

@@ -19,7 +19,8 @@ use bytes::Bytes;
 use std::time::Duration;
 
 /// The options kept by the public socket (the core keeps HWMs, identity,
-/// ROUTER_MANDATORY, XPUB_VERBOSE and MAXMSGSIZE). Values as libzmq stores
+/// ROUTER_MANDATORY, XPUB_VERBOSE, MAXMSGSIZE, IMMEDIATE and the wire
+/// options: heartbeats and the handshake interval). Values as libzmq stores
 /// them: milliseconds, -1 for "none"/"forever".
 #[derive(Clone, Debug)]
 pub(crate) struct LocalOptions {
@@ -28,11 +29,6 @@ pub(crate) struct LocalOptions {
     pub(crate) linger: i32,
     reconnect_ivl: i32,
     reconnect_ivl_max: i32,
-    heartbeat_ivl: i32,
-    heartbeat_ttl: i32,
-    heartbeat_timeout: i32,
-    handshake_ivl: i32,
-    immediate: bool,
     // Stored, not applied yet.
     ipv6: bool,
     affinity: u64,
@@ -59,11 +55,6 @@ impl Default for LocalOptions {
             linger: -1,
             reconnect_ivl: 100,
             reconnect_ivl_max: 0,
-            heartbeat_ivl: 0,
-            heartbeat_ttl: 0,
-            heartbeat_timeout: -1,
-            handshake_ivl: 30_000,
-            immediate: false,
             ipv6: false,
             affinity: 0,
             rate: 100,
@@ -82,15 +73,9 @@ impl Default for LocalOptions {
     }
 }
 
-fn ms(v: i32) -> Option<Duration> {
-    u64::try_from(v)
-        .ok()
-        .filter(|&v| v > 0)
-        .map(Duration::from_millis)
-}
-
 impl LocalOptions {
-    /// What the engine takes at bind/connect time.
+    /// What the engine takes at connect time (it takes the wire options
+    /// from the core).
     pub(crate) fn transport(&self) -> TransportOptions {
         TransportOptions {
             // -1 is libzmq's "never reconnect"; the engine has no such
@@ -99,62 +84,77 @@ impl LocalOptions {
                 -1 => Duration::from_secs(u64::from(u32::MAX)),
                 v => Duration::from_millis(u64::try_from(v).unwrap_or(0)),
             },
-            reconnect_ivl_max: ms(self.reconnect_ivl_max),
-            heartbeat_ivl: ms(self.heartbeat_ivl),
-            heartbeat_ttl: ms(self.heartbeat_ttl),
-            heartbeat_timeout: ms(self.heartbeat_timeout),
-            handshake_ivl: ms(self.handshake_ivl),
-            immediate: self.immediate,
+            reconnect_ivl_max: u64::try_from(self.reconnect_ivl_max)
+                .ok()
+                .filter(|&v| v > 0)
+                .map(Duration::from_millis),
         }
     }
 }
 
-/// Getter and setter of an `i32` option kept in [`LocalOptions`], refusing
-/// values below `$min`.
-macro_rules! local_i32 {
-    ($(#[$doc:meta])* $get:ident, $set:ident, $field:ident, $min:expr) => {
-        $(#[$doc])*
-        ///
-        /// # Errors
-        /// The setter: `EINVAL` for an out-of-range value.
-        pub fn $get(&self) -> Result<i32> {
-            Ok(self.local.borrow().opts.$field)
-        }
+/// The one table of the simple options: a getter and a setter that load and
+/// store one field, the setter refusing values outside a range with
+/// `EINVAL`. Options with more to them (identity, subscriptions, socket-type
+/// checks, MAXMSGSIZE's "negative is none", HEARTBEAT_TTL's rounding,
+/// read-only state) are written out by hand below.
+///
+/// A row is the option's doc (it follows the generated `` `ZMQ_NAME`: ``),
+/// then `ZMQ_NAME => getter, setter: TYPE = STORE.field in RANGE;`:
+/// - `TYPE`: the API's type (`i32`, `u64`, `bool`), or `i32 as usize` for a
+///   field kept as `usize` (read back at most `i32::MAX`);
+/// - `STORE`: `local` ([`LocalOptions`], the public socket's) or `core` (the
+///   core socket's `Options`, taken by its pipes and sessions);
+/// - `in RANGE`, optional: the values the setter accepts.
+macro_rules! sockopts {
+    ($(
+        $(#[$doc:meta])*
+        $zmq:ident => $get:ident, $set:ident: $ty:ident $(as $store:ty)?
+            = $at:ident.$field:ident $(in $range:expr)?;
+    )*) => {
+        impl Socket {
+            $(
+                #[doc = concat!("`", stringify!($zmq), "`: ")]
+                $(#[$doc])*
+                ///
+                /// # Errors
+                /// Never.
+                pub fn $get(&self) -> Result<$ty> {
+                    let v = sockopts!(@load self, $at, $field);
+                    Ok(sockopts!(@out $ty $(as $store)?, v))
+                }
 
-        $(#[$doc])*
-        ///
-        /// # Errors
-        /// `EINVAL` for an out-of-range value.
-        pub fn $set(&self, value: i32) -> Result<()> {
-            if value < $min {
-                return Err(Error::EINVAL);
-            }
-            self.local.borrow_mut().opts.$field = value;
-            Ok(())
+                #[doc = concat!("Sets `", stringify!($zmq), "`: ")]
+                $(#[$doc])*
+                ///
+                /// # Errors
+                #[doc = sockopts!(@errors $($range)?)]
+                pub fn $set(&self, value: $ty) -> Result<()> {
+                    $(
+                        if !std::ops::RangeBounds::contains(&$range, &value) {
+                            return Err(Error::EINVAL);
+                        }
+                    )?
+                    let v = sockopts!(@in $ty $(as $store)?, value);
+                    sockopts!(@store self, $at, $field, v);
+                    Ok(())
+                }
+            )*
         }
     };
-}
-
-/// Getter and setter of a `bool` option kept in [`LocalOptions`].
-macro_rules! local_bool {
-    ($(#[$doc:meta])* $get:ident, $set:ident, $field:ident) => {
-        $(#[$doc])*
-        ///
-        /// # Errors
-        /// Never.
-        pub fn $get(&self) -> Result<bool> {
-            Ok(self.local.borrow().opts.$field)
-        }
-
-        $(#[$doc])*
-        ///
-        /// # Errors
-        /// Never.
-        pub fn $set(&self, value: bool) -> Result<()> {
-            self.local.borrow_mut().opts.$field = value;
-            Ok(())
-        }
+    (@load $s:ident, local, $field:ident) => { $s.local.borrow().opts.$field };
+    (@load $s:ident, core, $field:ident) => { $s.shared().lock().options().$field };
+    (@store $s:ident, local, $field:ident, $v:expr) => { $s.local.borrow_mut().opts.$field = $v };
+    (@store $s:ident, core, $field:ident, $v:expr) => {
+        $s.shared().lock().options_mut().$field = $v
     };
+    (@out $ty:ident, $v:expr) => { $v };
+    (@out $ty:ident as $store:ty, $v:expr) => { <$ty>::try_from($v).unwrap_or(<$ty>::MAX) };
+    (@in $ty:ident, $v:expr) => { $v };
+    (@in $ty:ident as $store:ty, $v:expr) => {
+        <$store>::try_from($v).map_err(|_| Error::EINVAL)?
+    };
+    (@errors) => { "Never." };
+    (@errors $range:expr) => { "`EINVAL` for an out-of-range value." };
 }
 
 /// A boolean option of a feature ringmq lacks: reads false, accepts false.
@@ -280,45 +280,6 @@ impl Socket {
         Err(Error::ENOTSUP)
     }
 
-    /// `ZMQ_SNDHWM`: messages queued towards one peer before the socket
-    /// blocks or drops (by type); 0 is no limit. Default 1000. Applies to
-    /// connections made afterwards.
-    ///
-    /// # Errors
-    /// Never.
-    pub fn get_sndhwm(&self) -> Result<i32> {
-        Ok(clamp_i32(self.shared().lock().options().sndhwm))
-    }
-
-    /// Sets `ZMQ_SNDHWM`.
-    ///
-    /// # Errors
-    /// `EINVAL` for a negative value.
-    pub fn set_sndhwm(&self, value: i32) -> Result<()> {
-        let v = usize::try_from(value).map_err(|_| Error::EINVAL)?;
-        self.shared().lock().options_mut().sndhwm = v;
-        Ok(())
-    }
-
-    /// `ZMQ_RCVHWM`: messages queued from one peer before it is not read
-    /// from any more; 0 is no limit. Default 1000.
-    ///
-    /// # Errors
-    /// Never.
-    pub fn get_rcvhwm(&self) -> Result<i32> {
-        Ok(clamp_i32(self.shared().lock().options().rcvhwm))
-    }
-
-    /// Sets `ZMQ_RCVHWM`.
-    ///
-    /// # Errors
-    /// `EINVAL` for a negative value.
-    pub fn set_rcvhwm(&self, value: i32) -> Result<()> {
-        let v = usize::try_from(value).map_err(|_| Error::EINVAL)?;
-        self.shared().lock().options_mut().rcvhwm = v;
-        Ok(())
-    }
-
     /// `ZMQ_ROUTING_ID` (formerly `ZMQ_IDENTITY`): the identity a ROUTER
     /// peer knows this socket by. Empty by default.
     ///
@@ -434,50 +395,6 @@ impl Socket {
         Ok(())
     }
 
-    local_i32!(
-        /// `ZMQ_LINGER`: how long, in ms, queued messages may still be sent
-        /// after the socket is closed; -1 (default) is until sent, 0 drops
-        /// them.
-        get_linger, set_linger, linger, -1
-    );
-    local_i32!(
-        /// `ZMQ_RCVTIMEO`: how long, in ms, a receive waits before
-        /// `EAGAIN`; -1 (default) is forever, 0 never waits.
-        get_rcvtimeo, set_rcvtimeo, rcvtimeo, -1
-    );
-    local_i32!(
-        /// `ZMQ_SNDTIMEO`: how long, in ms, a send waits before `EAGAIN`;
-        /// -1 (default) is forever, 0 never waits.
-        get_sndtimeo, set_sndtimeo, sndtimeo, -1
-    );
-    local_i32!(
-        /// `ZMQ_RECONNECT_IVL`: ms before reconnecting a lost or refused
-        /// tcp/ipc connection (default 100; -1: never reconnect). Taken at
-        /// `connect`.
-        get_reconnect_ivl, set_reconnect_ivl, reconnect_ivl, -1
-    );
-    local_i32!(
-        /// `ZMQ_RECONNECT_IVL_MAX`: if above `RECONNECT_IVL`, the wait
-        /// doubles after each failed attempt up to this (ms); 0 (default)
-        /// keeps it constant. Taken at `connect`.
-        get_reconnect_ivl_max, set_reconnect_ivl_max, reconnect_ivl_max, 0
-    );
-    local_i32!(
-        /// `ZMQ_HEARTBEAT_IVL`: ms between ZMTP PINGs on tcp/ipc
-        /// connections; 0 (default) sends none. Taken at bind/connect.
-        get_heartbeat_ivl, set_heartbeat_ivl, heartbeat_ivl, 0
-    );
-    local_i32!(
-        /// `ZMQ_HANDSHAKE_IVL`: ms a tcp/ipc peer has to complete the ZMTP
-        /// handshake; 0 is no limit. Default 30000.
-        get_handshake_ivl, set_handshake_ivl, handshake_ivl, 0
-    );
-    local_bool!(
-        /// `ZMQ_IMMEDIATE`: queue messages only to completed connections.
-        /// Taken at bind/connect.
-        is_immediate, set_immediate, immediate
-    );
-
     /// `ZMQ_HEARTBEAT_TTL`: the time-to-live, in ms, this socket asks its
     /// peers to apply (sent in its PINGs); 0 (default) is none. libzmq
     /// keeps it in deciseconds, so it reads back rounded down to 100 ms.
@@ -485,7 +402,7 @@ impl Socket {
     /// # Errors
     /// Never.
     pub fn get_heartbeat_ttl(&self) -> Result<i32> {
-        Ok(self.local.borrow().opts.heartbeat_ttl)
+        Ok(self.shared().lock().options().heartbeat_ttl)
     }
 
     /// Sets `ZMQ_HEARTBEAT_TTL`.
@@ -496,109 +413,94 @@ impl Socket {
         if !(0..=6_553_599).contains(&value) {
             return Err(Error::EINVAL);
         }
-        self.local.borrow_mut().opts.heartbeat_ttl = value / 100 * 100;
+        self.shared().lock().options_mut().heartbeat_ttl = value / 100 * 100;
         Ok(())
     }
+}
 
-    /// `ZMQ_HEARTBEAT_TIMEOUT`: ms without any traffic after a PING before
-    /// the connection is closed; -1 (default) means `HEARTBEAT_IVL`.
-    ///
-    /// # Errors
-    /// Never.
-    pub fn get_heartbeat_timeout(&self) -> Result<i32> {
-        Ok(self.local.borrow().opts.heartbeat_timeout)
-    }
-
-    /// Sets `ZMQ_HEARTBEAT_TIMEOUT`.
-    ///
-    /// # Errors
-    /// `EINVAL` for a negative value (as libzmq, -1 can only be the
-    /// default).
-    pub fn set_heartbeat_timeout(&self, value: i32) -> Result<()> {
-        if value < 0 {
-            return Err(Error::EINVAL);
-        }
-        self.local.borrow_mut().opts.heartbeat_timeout = value;
-        Ok(())
-    }
+sockopts! {
+    /// messages queued towards one peer before the socket blocks or
+    /// drops (by type); 0 is no limit. Default 1000. Applies to connections
+    /// made afterwards.
+    ZMQ_SNDHWM => get_sndhwm, set_sndhwm: i32 as usize = core.sndhwm in 0..;
+    /// messages queued from one peer before it is not read from any
+    /// more; 0 is no limit. Default 1000.
+    ZMQ_RCVHWM => get_rcvhwm, set_rcvhwm: i32 as usize = core.rcvhwm in 0..;
+    /// how long, in ms, queued messages may still be sent after the
+    /// socket is closed; -1 (default) is until sent, 0 drops them.
+    ZMQ_LINGER => get_linger, set_linger: i32 = local.linger in -1..;
+    /// how long, in ms, a receive waits before `EAGAIN`; -1 (default)
+    /// is forever, 0 never waits.
+    ZMQ_RCVTIMEO => get_rcvtimeo, set_rcvtimeo: i32 = local.rcvtimeo in -1..;
+    /// how long, in ms, a send waits before `EAGAIN`; -1 (default) is
+    /// forever, 0 never waits.
+    ZMQ_SNDTIMEO => get_sndtimeo, set_sndtimeo: i32 = local.sndtimeo in -1..;
+    /// ms before reconnecting a lost or refused tcp/ipc connection
+    /// (default 100; -1: never reconnect). Taken at `connect`.
+    ZMQ_RECONNECT_IVL => get_reconnect_ivl, set_reconnect_ivl: i32
+        = local.reconnect_ivl in -1..;
+    /// if above `RECONNECT_IVL`, the wait doubles after each failed
+    /// attempt up to this (ms); 0 (default) keeps it constant. Taken at
+    /// `connect`.
+    ZMQ_RECONNECT_IVL_MAX => get_reconnect_ivl_max, set_reconnect_ivl_max: i32
+        = local.reconnect_ivl_max in 0..;
+    /// ms between ZMTP PINGs on tcp/ipc connections; 0 (default) sends
+    /// none. Taken at bind/connect.
+    ZMQ_HEARTBEAT_IVL => get_heartbeat_ivl, set_heartbeat_ivl: i32
+        = core.heartbeat_ivl in 0..;
+    /// ms without any traffic after a PING before the connection is
+    /// closed; -1 (default) means `HEARTBEAT_IVL`, and as in libzmq can
+    /// only be the default. Taken at bind/connect.
+    ZMQ_HEARTBEAT_TIMEOUT => get_heartbeat_timeout, set_heartbeat_timeout: i32
+        = core.heartbeat_timeout in 0..;
+    /// ms a tcp/ipc peer has to complete the ZMTP handshake; 0 is no
+    /// limit. Default 30000. Taken at bind/connect.
+    ZMQ_HANDSHAKE_IVL => get_handshake_ivl, set_handshake_ivl: i32
+        = core.handshake_ivl in 0..;
+    /// queue messages only to completed connections. Stored: ringmq
+    /// always does (see docs/behaviour.md).
+    ZMQ_IMMEDIATE => is_immediate, set_immediate: bool = core.immediate;
 
     // OS tuning options: stored and reported; not applied yet.
 
-    local_bool!(
-        /// `ZMQ_IPV6`. Stored; ringmq resolves IPv6 addresses either way.
-        is_ipv6, set_ipv6, ipv6
-    );
-    local_i32!(
-        /// `ZMQ_RATE` (PGM only). Stored, no effect.
-        get_rate, set_rate, rate, 1
-    );
-    local_i32!(
-        /// `ZMQ_RECOVERY_IVL` (PGM only). Stored, no effect.
-        get_recovery_ivl, set_recovery_ivl, recovery_ivl, 0
-    );
-    local_i32!(
-        /// `ZMQ_SNDBUF` (kernel send buffer; -1 = OS default). Stored, not
-        /// applied yet.
-        get_sndbuf, set_sndbuf, sndbuf, -1
-    );
-    local_i32!(
-        /// `ZMQ_RCVBUF` (kernel receive buffer; -1 = OS default). Stored,
-        /// not applied yet.
-        get_rcvbuf, set_rcvbuf, rcvbuf, -1
-    );
-    local_i32!(
-        /// `ZMQ_TOS` (IP type-of-service). Stored, not applied yet.
-        get_tos, set_tos, tos, 0
-    );
-    local_i32!(
-        /// `ZMQ_BACKLOG` (listen backlog). Stored, not applied yet.
-        get_backlog, set_backlog, backlog, 0
-    );
-    local_i32!(
-        /// `ZMQ_MULTICAST_HOPS` (PGM only). Stored, no effect.
-        get_multicast_hops, set_multicast_hops, multicast_hops, 1
-    );
-    local_i32!(
-        /// `ZMQ_TCP_KEEPALIVE` (-1 OS default, 0 off, 1 on). Stored, not
-        /// applied yet.
-        get_tcp_keepalive, set_tcp_keepalive, tcp_keepalive, -1
-    );
-    local_i32!(
-        /// `ZMQ_TCP_KEEPALIVE_CNT`. Stored, not applied yet.
-        get_tcp_keepalive_cnt, set_tcp_keepalive_cnt, tcp_keepalive_cnt, -1
-    );
-    local_i32!(
-        /// `ZMQ_TCP_KEEPALIVE_IDLE`. Stored, not applied yet.
-        get_tcp_keepalive_idle, set_tcp_keepalive_idle, tcp_keepalive_idle, -1
-    );
-    local_i32!(
-        /// `ZMQ_TCP_KEEPALIVE_INTVL`. Stored, not applied yet.
-        get_tcp_keepalive_intvl, set_tcp_keepalive_intvl, tcp_keepalive_intvl, -1
-    );
-    local_i32!(
-        /// `ZMQ_CONNECT_TIMEOUT` (ms; 0 = the OS's). Stored, not applied
-        /// yet.
-        get_connect_timeout, set_connect_timeout, connect_timeout, 0
-    );
+    /// stored; ringmq resolves IPv6 addresses either way.
+    ZMQ_IPV6 => is_ipv6, set_ipv6: bool = local.ipv6;
+    /// PGM only. Stored, no effect.
+    ZMQ_RATE => get_rate, set_rate: i32 = local.rate in 1..;
+    /// PGM only. Stored, no effect.
+    ZMQ_RECOVERY_IVL => get_recovery_ivl, set_recovery_ivl: i32 = local.recovery_ivl in 0..;
+    /// kernel send buffer (-1 = OS default). Stored, not applied yet.
+    ZMQ_SNDBUF => get_sndbuf, set_sndbuf: i32 = local.sndbuf in -1..;
+    /// kernel receive buffer (-1 = OS default). Stored, not applied yet.
+    ZMQ_RCVBUF => get_rcvbuf, set_rcvbuf: i32 = local.rcvbuf in -1..;
+    /// IP type-of-service. Stored, not applied yet.
+    ZMQ_TOS => get_tos, set_tos: i32 = local.tos in 0..;
+    /// listen backlog. Stored, not applied yet.
+    ZMQ_BACKLOG => get_backlog, set_backlog: i32 = local.backlog in 0..;
+    /// PGM only. Stored, no effect.
+    ZMQ_MULTICAST_HOPS => get_multicast_hops, set_multicast_hops: i32
+        = local.multicast_hops in 1..;
+    /// -1 OS default, 0 off, 1 on. Stored, not applied yet.
+    ZMQ_TCP_KEEPALIVE => get_tcp_keepalive, set_tcp_keepalive: i32
+        = local.tcp_keepalive in -1..;
+    /// stored, not applied yet.
+    ZMQ_TCP_KEEPALIVE_CNT => get_tcp_keepalive_cnt, set_tcp_keepalive_cnt: i32
+        = local.tcp_keepalive_cnt in -1..;
+    /// stored, not applied yet.
+    ZMQ_TCP_KEEPALIVE_IDLE => get_tcp_keepalive_idle, set_tcp_keepalive_idle: i32
+        = local.tcp_keepalive_idle in -1..;
+    /// stored, not applied yet.
+    ZMQ_TCP_KEEPALIVE_INTVL => get_tcp_keepalive_intvl, set_tcp_keepalive_intvl: i32
+        = local.tcp_keepalive_intvl in -1..;
+    /// ms; 0 = the OS's. Stored, not applied yet.
+    ZMQ_CONNECT_TIMEOUT => get_connect_timeout, set_connect_timeout: i32
+        = local.connect_timeout in 0..;
+    /// I/O thread mask. Stored, not applied yet: a socket's connections
+    /// live on one I/O thread chosen round robin.
+    ZMQ_AFFINITY => get_affinity, set_affinity: u64 = local.affinity;
+}
 
-    /// `ZMQ_AFFINITY` (I/O thread mask). Stored, not applied yet: a
-    /// socket's connections live on one I/O thread chosen round robin.
-    ///
-    /// # Errors
-    /// Never.
-    pub fn get_affinity(&self) -> Result<u64> {
-        Ok(self.local.borrow().opts.affinity)
-    }
-
-    /// Sets `ZMQ_AFFINITY`.
-    ///
-    /// # Errors
-    /// Never.
-    pub fn set_affinity(&self, value: u64) -> Result<()> {
-        self.local.borrow_mut().opts.affinity = value;
-        Ok(())
-    }
-
+impl Socket {
     // Features ringmq does not have.
 
     unsupported_bool!(
@@ -757,8 +659,4 @@ impl Socket {
     pub fn get_gssapi_service_principal(&self) -> Result<std::result::Result<String, Vec<u8>>> {
         Err(Error::EINVAL)
     }
-}
-
-fn clamp_i32(v: usize) -> i32 {
-    i32::try_from(v).unwrap_or(i32::MAX)
 }

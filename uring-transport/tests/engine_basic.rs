@@ -45,7 +45,7 @@ fn push_pull_over_tcp() {
     let push = sock(SocketType::Push);
     let opts = TransportOptions::default();
     let ep = engine
-        .bind(&pull, &Endpoint::parse("tcp://127.0.0.1:*").unwrap(), &opts)
+        .bind(&pull, &Endpoint::parse("tcp://127.0.0.1:*").unwrap())
         .unwrap();
     assert!(ep.starts_with("tcp://127.0.0.1:"), "{ep}");
     engine
@@ -71,7 +71,7 @@ fn req_rep_over_ipc() {
     let req = sock(SocketType::Req);
     let opts = TransportOptions::default();
     let ep = Endpoint::Ipc(path);
-    engine.bind(&rep, &ep, &opts).unwrap();
+    engine.bind(&rep, &ep).unwrap();
     engine.connect(&req, &ep, &opts).unwrap();
     for i in 0..100 {
         send(&req, &[&format!("q{i}")]);
@@ -87,12 +87,11 @@ fn bind_twice_is_eaddrinuse() {
     let engine = Engine::start(&EngineConfig::default()).expect("engine");
     let a = sock(SocketType::Pull);
     let b = sock(SocketType::Pull);
-    let opts = TransportOptions::default();
     let ep = engine
-        .bind(&a, &Endpoint::parse("tcp://127.0.0.1:*").unwrap(), &opts)
+        .bind(&a, &Endpoint::parse("tcp://127.0.0.1:*").unwrap())
         .unwrap();
     assert_eq!(
-        engine.bind(&b, &Endpoint::parse(&ep).unwrap(), &opts),
+        engine.bind(&b, &Endpoint::parse(&ep).unwrap()),
         Err(Error::AddrInUse)
     );
     engine.shutdown();
@@ -107,7 +106,7 @@ fn large_messages_go_out_by_sendmsg_and_arrive_whole() {
     let push = sock(SocketType::Push);
     let opts = TransportOptions::default();
     let ep = engine
-        .bind(&pull, &Endpoint::parse("tcp://127.0.0.1:*").unwrap(), &opts)
+        .bind(&pull, &Endpoint::parse("tcp://127.0.0.1:*").unwrap())
         .unwrap();
     engine
         .connect(&push, &Endpoint::parse(&ep).unwrap(), &opts)

@@ -6,7 +6,7 @@ use crate::engine::{Remote, TransportOptions};
 use crate::shared::{Sampler, SharedSocket};
 use bytes::Bytes;
 use ringmq_core::pipe::End;
-use ringmq_core::zmtp::Session;
+use ringmq_core::zmtp::{Session, SessionConfig};
 use ringmq_core::{Error, PipeId};
 use std::os::fd::OwnedFd;
 use std::path::PathBuf;
@@ -132,7 +132,8 @@ pub(crate) struct Listener {
     pub fd: OwnedFd,
     pub endpoint: String,
     pub ipc_path: Option<PathBuf>,
-    pub opts: TransportOptions,
+    /// Taken at bind: what each accepted connection's session starts from.
+    pub session: SessionConfig,
     pub accept_op: Option<OpId>,
     /// Unbound (or its socket closed): the accept is being cancelled, and
     /// the listener goes once its final completion is in.
@@ -149,6 +150,8 @@ pub(crate) struct Connecter {
     pub remote: Remote,
     pub endpoint: String,
     pub opts: TransportOptions,
+    /// Taken at connect: what each connection's session starts from.
+    pub session: SessionConfig,
     /// The current wait before the next attempt.
     pub backoff: Duration,
     pub conn: Option<Key>,

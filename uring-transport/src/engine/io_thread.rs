@@ -9,7 +9,7 @@
 //! with one flush. The socket's lock is taken only to attach and detach.
 
 use super::conn::{Conn, ConnState, Connecter, Key, Listener, Origin, Recv, Slab, Token};
-use super::{Cmd, ConnNotify, IoShared, PumpTarget, Remote, TransportOptions};
+use super::{Cmd, ConnNotify, IoShared, PumpTarget, Remote};
 use crate::driver::{Completion, CompletionResult, Driver, DriverConfig, SetupError};
 use crate::shared::{monotonic_ns, sample_interval, ConnEventKind, Sampler, SharedSocket};
 use ringmq_core::pipe::{End, PeerMeta};

@@ -15,6 +15,7 @@ use crate::endpoint::{tcp_last_endpoint, Endpoint};
 use crate::shared::{ConnEventKind, IoNotify, SharedSocket};
 use crossbeam_queue::SegQueue;
 use ringmq_core::snapshot::IoThreadSnapshot;
+use ringmq_core::zmtp::SessionConfig;
 use ringmq_core::Error;
 use std::net::SocketAddr;
 use std::os::fd::OwnedFd;
@@ -39,8 +40,10 @@ impl Default for EngineConfig {
     }
 }
 
-/// Per-endpoint options that live in the transport, not the core socket.
-/// Taken when `bind`/`connect` is called, as libzmq does.
+/// Per-endpoint options that live in the transport, not the core socket:
+/// reconnection only (the wire options are the core's, in the
+/// [`SessionConfig`] it builds). Taken when `bind`/`connect` is called, as
+/// libzmq does.
 #[derive(Clone, Debug)]
 pub struct TransportOptions {
     /// `ZMQ_RECONNECT_IVL`: first wait before reconnecting.
@@ -48,17 +51,6 @@ pub struct TransportOptions {
     /// `ZMQ_RECONNECT_IVL_MAX`: the wait doubles after each failure up to
     /// this; `None` keeps it constant.
     pub reconnect_ivl_max: Option<Duration>,
-    /// `ZMQ_HEARTBEAT_IVL`.
-    pub heartbeat_ivl: Option<Duration>,
-    /// `ZMQ_HEARTBEAT_TTL`.
-    pub heartbeat_ttl: Option<Duration>,
-    /// `ZMQ_HEARTBEAT_TIMEOUT`.
-    pub heartbeat_timeout: Option<Duration>,
-    /// `ZMQ_HANDSHAKE_IVL`; `None` is no limit.
-    pub handshake_ivl: Option<Duration>,
-    /// `ZMQ_IMMEDIATE`. ringmq attaches a peer once its handshake completes
-    /// either way; see docs/behaviour.md.
-    pub immediate: bool,
 }
 
 impl Default for TransportOptions {
@@ -66,11 +58,6 @@ impl Default for TransportOptions {
         TransportOptions {
             reconnect_ivl: Duration::from_millis(100),
             reconnect_ivl_max: None,
-            heartbeat_ivl: None,
-            heartbeat_ttl: None,
-            heartbeat_timeout: None,
-            handshake_ivl: Some(Duration::from_secs(30)),
-            immediate: false,
         }
     }
 }
@@ -109,13 +96,16 @@ pub(crate) enum Cmd {
         fd: OwnedFd,
         endpoint: String,
         ipc_path: Option<PathBuf>,
-        opts: TransportOptions,
+        /// The sessions of the connections it accepts.
+        session: SessionConfig,
     },
     Connect {
         sock: Arc<SharedSocket>,
         remote: Remote,
         endpoint: String,
         opts: TransportOptions,
+        /// The sessions of its connections (each reconnection's too).
+        session: SessionConfig,
     },
     Unbind {
         sock: Arc<SharedSocket>,
@@ -354,12 +344,7 @@ impl Engine {
     /// # Errors
     /// `AddrInUse`, `Invalid` (bad address), `ProtocolNotSupported`
     /// (inproc is not the engine's), `NoEntry` (ipc directory missing).
-    pub fn bind(
-        &self,
-        sock: &Arc<SharedSocket>,
-        ep: &Endpoint,
-        opts: &TransportOptions,
-    ) -> Result<String, Error> {
+    pub fn bind(&self, sock: &Arc<SharedSocket>, ep: &Endpoint) -> Result<String, Error> {
         let (fd, endpoint, ipc_path) = match ep {
             Endpoint::Tcp { host, port } => {
                 let addr = Endpoint::tcp_bind_addr(host, *port)?;
@@ -381,7 +366,7 @@ impl Engine {
             fd,
             endpoint: endpoint.clone(),
             ipc_path,
-            opts: opts.clone(),
+            session: session_config(sock),
         });
         Ok(endpoint)
     }
@@ -408,6 +393,7 @@ impl Engine {
             remote,
             endpoint: ep.to_string(),
             opts: opts.clone(),
+            session: session_config(sock),
         });
         Ok(())
     }
@@ -485,6 +471,13 @@ impl Drop for Engine {
 /// The engine's I/O thread behind a socket's notifier.
 fn io_of(sock: &SharedSocket) -> Option<&IoShared> {
     sock.io()?.as_any().downcast_ref::<IoShared>()
+}
+
+/// The socket's wire options now, for an endpoint being bound or connected:
+/// later changes apply to later endpoints only, as in libzmq.
+fn session_config(sock: &SharedSocket) -> SessionConfig {
+    let core = sock.lock();
+    core.options().session_config(core.socket_type())
 }
 
 /// Pending connections the kernel queues for a listener. Larger than

@@ -24,7 +24,7 @@ impl IoThread {
                     fd,
                     endpoint,
                     ipc_path,
-                    opts,
+                    session,
                 } => {
                     let raw = fd.as_raw_fd();
                     let k = self.listeners.insert(Listener {
@@ -32,7 +32,7 @@ impl IoThread {
                         fd,
                         endpoint,
                         ipc_path,
-                        opts,
+                        session,
                         accept_op: None,
                         closing: false,
                         on_closed: None,
@@ -48,6 +48,7 @@ impl IoThread {
                     remote,
                     endpoint,
                     opts,
+                    session,
                 } => {
                     let k = self.connecters.insert(Connecter {
                         sock_id: sock.id(),
@@ -55,6 +56,7 @@ impl IoThread {
                         backoff: opts.reconnect_ivl,
                         endpoint,
                         opts,
+                        session,
                         conn: None,
                         pipe: None,
                         end: None,

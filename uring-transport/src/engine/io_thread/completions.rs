@@ -26,7 +26,7 @@ impl IoThread {
                 let Some(l) = self.listeners.get(lk).filter(|l| !l.closing) else {
                     return;
                 };
-                let opts = l.opts.clone();
+                let session = l.session.clone();
                 let Some(entry) = self.sockets.get(&l.sock_id) else {
                     return;
                 };
@@ -65,7 +65,7 @@ impl IoThread {
                     sampler: Sampler::default(),
                 });
                 self.entry(&sock).conns.push(k);
-                self.open_session(k, &opts);
+                self.open_session(k, session);
             }
             Done::AcceptEnded(lk) => {
                 // The multishot accept stopped (cancelled, or an error such
@@ -88,12 +88,14 @@ impl IoThread {
                         c.peer_addr.clone(),
                     );
                 }
-                let opts = match self.conns.get(k).map(|c| c.origin) {
-                    Some(Origin::Connecter(ck)) => self.connecters.get(ck).map(|c| c.opts.clone()),
+                let session = match self.conns.get(k).map(|c| c.origin) {
+                    Some(Origin::Connecter(ck)) => {
+                        self.connecters.get(ck).map(|c| c.session.clone())
+                    }
                     _ => None,
                 };
-                if let Some(opts) = opts {
-                    self.open_session(k, &opts);
+                if let Some(session) = session {
+                    self.open_session(k, session);
                 }
             }
             Done::ConnectFailed(k, why) => self.lose_conn(k, &why),

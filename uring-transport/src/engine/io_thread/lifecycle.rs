@@ -5,18 +5,6 @@
 use super::*;
 
 impl IoThread {
-    pub(super) fn session_config(sock: &SharedSocket, opts: &TransportOptions) -> SessionConfig {
-        let core = sock.lock();
-        let mut cfg = SessionConfig::new(core.socket_type());
-        cfg.identity = core.options().routing_id.clone();
-        cfg.max_msg_size = core.options().max_msg_size;
-        cfg.heartbeat_ivl = opts.heartbeat_ivl;
-        cfg.heartbeat_ttl = opts.heartbeat_ttl;
-        cfg.heartbeat_timeout = opts.heartbeat_timeout;
-        cfg.handshake_timeout = opts.handshake_ivl;
-        cfg
-    }
-
     pub(super) fn start_connect(&mut self, ck: Key) {
         let Some(c) = self.connecters.get(ck) else {
             return;
@@ -100,12 +88,12 @@ impl IoThread {
         self.timers.push(Reverse((at, Timer::Reconnect(ck))));
     }
 
-    pub(super) fn open_session(&mut self, k: Key, opts: &TransportOptions) {
+    /// `cfg`: the listener's or connecter's, taken at bind/connect.
+    pub(super) fn open_session(&mut self, k: Key, cfg: SessionConfig) {
         let now = self.now();
         let Some(conn) = self.conns.get_mut(k) else {
             return;
         };
-        let cfg = Self::session_config(&conn.sock, opts);
         conn.session = Some(Session::new(cfg, now));
         self.arm_recv(k);
         self.try_send(k);
