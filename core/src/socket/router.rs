@@ -76,7 +76,7 @@ impl Behaviour for Router {
 
     fn send(&mut self, core: &mut Core, mut msg: Multipart) -> Result<(), SendError> {
         let mandatory = core.options.router_mandatory;
-        let target = msg.first().and_then(|f| self.peers.get(f.bytes())).copied();
+        let target = msg.first().and_then(|f| self.peers.get(&f[..])).copied();
         let Some(id) = target else {
             if mandatory {
                 return refuse(Error::HostUnreachable, msg);

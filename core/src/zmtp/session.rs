@@ -633,10 +633,11 @@ impl Session {
             && matches!(self.cfg.socket_type, SocketType::Sub | SocketType::XSub)
             && msg.len() == 1
         {
-            let body = msg.first().expect("one frame").bytes();
+            let body = msg.first().expect("one frame");
+            let topic = || body.to_bytes().slice(1..);
             let cmd = match body.first() {
-                Some(&SUBSCRIBE_BYTE) => Some(Command::Subscribe(body.slice(1..))),
-                Some(&CANCEL_BYTE) => Some(Command::Cancel(body.slice(1..))),
+                Some(&SUBSCRIBE_BYTE) => Some(Command::Subscribe(topic())),
+                Some(&CANCEL_BYTE) => Some(Command::Cancel(topic())),
                 _ => None,
             };
             if let Some(cmd) = cmd {
@@ -652,7 +653,7 @@ impl Session {
                 let head = self.tx.split().freeze();
                 self.chunks_len += head.len() + part.len();
                 self.chunks.push_back(head);
-                self.chunks.push_back(part.bytes().clone());
+                self.chunks.push_back(part.to_bytes());
             } else {
                 encode_message_frame(&mut self.tx, part, more);
             }
