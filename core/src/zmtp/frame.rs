@@ -396,6 +396,49 @@ mod tests {
     }
 
     #[test]
+    fn borrowed_decoding_stops_where_decode_goes_on() {
+        use crate::msg::INLINE_CAP;
+        // [a, b] | [c] | a PING | a large frame | a bad header.
+        let mut wire = BytesMut::new();
+        encode_message(&mut wire, &["a", "b"].into_iter().collect());
+        encode_message(&mut wire, &Multipart::single("c"));
+        encode_frame(&mut wire, &Frame::Command(Bytes::from_static(b"\x04PING")));
+        let large = vec![9u8; INLINE_CAP + 1];
+        encode_message_frame(&mut wire, &large, false);
+        wire.put_u8(0x80);
+        let mut d = Decoder::new(None);
+        let (n1, m1) = d.decode_borrowed(&wire);
+        assert_eq!(m1, Some(["a", "b"].into_iter().collect()));
+        assert!(m1.unwrap().iter().all(|f| f.is_inline()));
+        let (n2, m2) = d.decode_borrowed(&wire[n1..]);
+        assert_eq!(m2, Some(Multipart::single("c")));
+        // The command stops it, with nothing taken.
+        assert_eq!(d.decode_borrowed(&wire[n1 + n2..]), (0, None));
+        let mut rest = BytesMut::from(&wire[n1 + n2..]);
+        assert!(matches!(d.decode(&mut rest), Ok(Some(Decoded::Command(_)))));
+        // So does the large frame, which decode splits off instead.
+        assert_eq!(d.decode_borrowed(&rest), (0, None));
+        match d.decode(&mut rest) {
+            Ok(Some(Decoded::Message(m))) => {
+                assert_eq!(&m.first().unwrap()[..], &large[..]);
+                assert!(!m.first().unwrap().is_inline());
+            }
+            other => panic!("{other:?}"),
+        }
+        // And the bad header, left for decode to report.
+        assert_eq!(d.decode_borrowed(&rest), (0, None));
+        assert!(d.decode(&mut rest).is_err());
+        // A frame split across reads: its first part is not taken.
+        let mut d = Decoder::new(None);
+        let whole = b"\x01\x01a\x00\x03bcd";
+        assert_eq!(d.decode_borrowed(&whole[..5]), (3, None));
+        assert_eq!(d.pending_frames(), 1);
+        let mut rest = BytesMut::from(&whole[3..]);
+        let want: Multipart = ["a", "bcd"].into_iter().collect();
+        assert_eq!(d.decode(&mut rest).unwrap(), Some(Decoded::Message(want)));
+    }
+
+    #[test]
     fn command_between_frames() {
         let mut b = buf(b"\x01\x01a\x04\x05\x04PONG\x00\x01b");
         let mut d = Decoder::new(None);
