@@ -1,103 +1,240 @@
 //! Messages: a [`Msg`] is one frame, a [`Multipart`] is the whole message the
 //! application sends or receives atomically.
 //!
-//! Both are built on [`bytes::Bytes`], so cloning (fan-out to many subscribers)
-//! and slicing (frames decoded out of a receive buffer) never copy payload.
+//! A frame of at most [`INLINE_CAP`] bytes is stored inside the [`Msg`]
+//! itself: making, moving and dropping it never touches the heap, and cloning
+//! it copies those few bytes. A larger frame is a [`bytes::Bytes`], so cloning
+//! it (fan-out to many subscribers) and slicing it (a frame decoded out of a
+//! receive buffer) never copy payload. See docs/messages.md for the
+//! measurements behind the threshold.
 
 use bytes::Bytes;
 use smallvec::SmallVec;
+use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::num::NonZeroU64;
 use std::ops::Deref;
 
+/// Frames of at most this many bytes are stored inline in a [`Msg`], with no
+/// heap allocation; larger frames live in a shared [`Bytes`].
+///
+/// `size_of::<Msg>()` is `INLINE_CAP + 2` rounded up to 8 (a tag byte and a
+/// length byte), and never less than 40 (a `Bytes` and its tag). 70 fills a
+/// 72-byte `Msg` and covers a 64-byte body plus a few bytes of envelope.
+/// Chosen with callgrind instructions per message (docs/messages.md): the
+/// inline store saves an allocation and a free per frame, but a message is
+/// moved a dozen times or more between `send` and `recv`, so every byte of
+/// `Msg` is paid for on each move; 126 costs more than it saves.
+pub const INLINE_CAP: usize = 70;
+
+/// Frames a [`Multipart`] holds without a heap allocation for its list.
+///
+/// One, by the same measurements: two inline 72-byte frames make a
+/// `Multipart` too large to move cheaply (each move becomes a `memcpy`
+/// call), which costs single-frame messages more than the list allocation
+/// costs two-frame ones (docs/messages.md).
+pub const INLINE_FRAMES: usize = 1;
+
 /// One frame of a message.
-#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Msg(Bytes);
+#[derive(Clone)]
+pub struct Msg(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    /// `buf[..len]` is the frame; `len <= INLINE_CAP`.
+    Inline { len: u8, buf: [u8; INLINE_CAP] },
+    /// Any size (small frames end up here only from `Bytes`/static data
+    /// handed over as such, where sharing is free).
+    Shared(Bytes),
+}
+
+// The length byte must be able to hold INLINE_CAP.
+const _: () = assert!(INLINE_CAP <= u8::MAX as usize);
 
 impl Msg {
     /// An empty frame (used as the REQ/REP delimiter).
     pub const fn new() -> Self {
-        Msg(Bytes::new())
+        Msg(Repr::Inline {
+            len: 0,
+            buf: [0; INLINE_CAP],
+        })
     }
 
-    /// Copies `data` into a new frame.
+    /// Copies `data` into a new frame: inline if it fits, else into one new
+    /// shared buffer.
+    #[inline]
     pub fn copy_from_slice(data: &[u8]) -> Self {
-        Msg(Bytes::copy_from_slice(data))
+        Self::try_inline(data).unwrap_or_else(|| Msg(Repr::Shared(Bytes::copy_from_slice(data))))
     }
 
-    /// The frame's bytes, shared (no copy).
-    pub fn bytes(&self) -> &Bytes {
-        &self.0
+    /// `data` copied inline, or `None` if it is longer than [`INLINE_CAP`].
+    #[inline]
+    pub fn try_inline(data: &[u8]) -> Option<Self> {
+        if data.len() > INLINE_CAP {
+            return None;
+        }
+        let mut buf = [0; INLINE_CAP];
+        buf[..data.len()].copy_from_slice(data);
+        Some(Msg(Repr::Inline {
+            len: data.len() as u8,
+            buf,
+        }))
     }
 
-    /// Gives up the frame's bytes.
+    /// True if the frame is stored inline (no heap buffer behind it).
+    pub fn is_inline(&self) -> bool {
+        matches!(self.0, Repr::Inline { .. })
+    }
+
+    /// The frame's bytes as a [`Bytes`]: shared without a copy when the frame
+    /// is in a shared buffer, copied into a new one when it is inline.
+    pub fn to_bytes(&self) -> Bytes {
+        match &self.0 {
+            Repr::Inline { .. } => Bytes::copy_from_slice(self),
+            Repr::Shared(b) => b.clone(),
+        }
+    }
+
+    /// Gives up the frame's bytes (a copy only for an inline frame).
     pub fn into_bytes(self) -> Bytes {
-        self.0
+        match self.0 {
+            Repr::Inline { .. } => Bytes::copy_from_slice(&self),
+            Repr::Shared(b) => b,
+        }
+    }
+
+    /// The frame as a `Vec`: one allocation for an inline frame, none for a
+    /// shared buffer that nothing else references and that began as a `Vec`.
+    pub fn into_vec(self) -> Vec<u8> {
+        match self.0 {
+            Repr::Inline { .. } => self.to_vec(),
+            Repr::Shared(b) => Vec::from(b),
+        }
+    }
+
+    /// Writable access to an inline frame; `None` for a shared buffer (which
+    /// may have other owners).
+    pub fn inline_mut(&mut self) -> Option<&mut [u8]> {
+        match &mut self.0 {
+            Repr::Inline { len, buf } => Some(&mut buf[..usize::from(*len)]),
+            Repr::Shared(_) => None,
+        }
+    }
+}
+
+impl Default for Msg {
+    fn default() -> Self {
+        Msg::new()
     }
 }
 
 impl Deref for Msg {
     type Target = [u8];
+    #[inline]
     fn deref(&self) -> &[u8] {
-        &self.0
+        match &self.0 {
+            Repr::Inline { len, buf } => &buf[..usize::from(*len)],
+            Repr::Shared(b) => b,
+        }
     }
 }
 
 impl AsRef<[u8]> for Msg {
     fn as_ref(&self) -> &[u8] {
-        &self.0
+        self
+    }
+}
+
+impl std::borrow::Borrow<[u8]> for Msg {
+    fn borrow(&self) -> &[u8] {
+        self
+    }
+}
+
+// Comparisons and hashing are by content, whatever the storage, and agree
+// with `[u8]`'s (so `Borrow<[u8]>` lookups work).
+impl PartialEq for Msg {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Msg {}
+
+impl PartialOrd for Msg {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Msg {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (**self).cmp(&**other)
+    }
+}
+
+impl Hash for Msg {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (**self).hash(state);
     }
 }
 
 impl From<Bytes> for Msg {
+    /// Takes the buffer over. A small one is copied inline and released, so
+    /// that a small frame never keeps a large buffer alive and clones of it
+    /// stay off the heap.
+    #[inline]
     fn from(b: Bytes) -> Self {
-        Msg(b)
+        Self::try_inline(&b).unwrap_or(Msg(Repr::Shared(b)))
     }
 }
 
 impl From<Vec<u8>> for Msg {
+    /// Takes the vector over (copied inline and freed if it is small).
+    #[inline]
     fn from(v: Vec<u8>) -> Self {
-        Msg(Bytes::from(v))
+        Self::try_inline(&v).unwrap_or_else(|| Msg(Repr::Shared(Bytes::from(v))))
     }
 }
 
 impl From<&'static [u8]> for Msg {
     fn from(v: &'static [u8]) -> Self {
-        Msg(Bytes::from_static(v))
+        Msg(Repr::Shared(Bytes::from_static(v)))
     }
 }
 
 impl<const N: usize> From<&'static [u8; N]> for Msg {
     fn from(v: &'static [u8; N]) -> Self {
-        Msg(Bytes::from_static(v))
+        Msg(Repr::Shared(Bytes::from_static(v)))
     }
 }
 
 impl From<&'static str> for Msg {
     fn from(v: &'static str) -> Self {
-        Msg(Bytes::from_static(v.as_bytes()))
+        Msg(Repr::Shared(Bytes::from_static(v.as_bytes())))
     }
 }
 
 impl From<String> for Msg {
     fn from(v: String) -> Self {
-        Msg(Bytes::from(v))
+        Msg::from(v.into_bytes())
     }
 }
 
 impl fmt::Debug for Msg {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Msg(\"{}\")", self.0.escape_ascii())
+        write!(f, "Msg(\"{}\")", self.escape_ascii())
     }
 }
 
 /// A whole message: one or more frames, delivered all together or not at all.
 ///
 /// Routing envelopes (ROUTER identities, the REQ/REP empty delimiter) are
-/// ordinary leading frames. Two frames are stored inline, which covers the
-/// common `[delimiter, body]` and `[identity, body]` shapes without a heap
-/// allocation for the frame list.
+/// ordinary leading frames. The first [`INLINE_FRAMES`] frames are stored
+/// inline; a longer message (`[delimiter, body]`, `[identity, body]`) has its
+/// frame list on the heap (one allocation, its frames themselves still
+/// inline when small).
 ///
 /// A message may carry a *stamp*: an opaque non-zero number (the I/O layer
 /// puts a monotonic clock reading in it, for the latency histograms of the
@@ -106,7 +243,7 @@ impl fmt::Debug for Msg {
 /// `clone` (each fan-out copy has it) and is ignored by `==` and `hash`.
 #[derive(Clone, Default)]
 pub struct Multipart {
-    parts: SmallVec<[Msg; 2]>,
+    parts: SmallVec<[Msg; INLINE_FRAMES]>,
     stamp: Option<NonZeroU64>,
 }
 
@@ -235,7 +372,7 @@ impl fmt::Debug for Multipart {
 
 impl IntoIterator for Multipart {
     type Item = Msg;
-    type IntoIter = smallvec::IntoIter<[Msg; 2]>;
+    type IntoIter = smallvec::IntoIter<[Msg; INLINE_FRAMES]>;
     fn into_iter(self) -> Self::IntoIter {
         self.parts.into_iter()
     }
@@ -267,6 +404,44 @@ impl From<Msg> for Multipart {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn small_frames_are_inline_large_ones_shared() {
+        let small = Msg::copy_from_slice(&[7; INLINE_CAP]);
+        assert!(small.is_inline());
+        assert_eq!(&*small, &[7; INLINE_CAP][..]);
+        let large = Msg::copy_from_slice(&[7; INLINE_CAP + 1]);
+        assert!(!large.is_inline());
+        let copy = large.clone();
+        assert_eq!(copy.as_ptr(), large.as_ptr(), "large clones share");
+        assert!(Msg::from(vec![1, 2, 3]).is_inline());
+        assert!(Msg::from(Bytes::from(vec![1, 2, 3])).is_inline());
+        assert!(!Msg::from(vec![0; 1000]).is_inline());
+        // Equality and hashing ignore the storage.
+        let a = Msg::from("abc");
+        let b = Msg::copy_from_slice(b"abc");
+        assert!(!a.is_inline() && b.is_inline());
+        assert_eq!(a, b);
+        let mut set = std::collections::HashSet::new();
+        set.insert(a);
+        assert!(set.contains(&b[..]));
+        assert_eq!(b.to_bytes(), Bytes::from_static(b"abc"));
+        assert_eq!(b.into_vec(), b"abc".to_vec());
+    }
+
+    #[test]
+    fn sizes() {
+        // What INLINE_CAP's and INLINE_FRAMES's docs (and docs/messages.md)
+        // rely on: a Msg is its inline buffer plus two bytes, rounded up.
+        let msg = std::mem::size_of::<Msg>();
+        assert_eq!(msg, (INLINE_CAP + 2).next_multiple_of(8).max(40));
+        // The frame list, its capacity word and the stamp; small enough that
+        // moving a Multipart stays a few vector moves rather than a memcpy
+        // call (x86-64 inlines copies up to 128 bytes).
+        let multipart = std::mem::size_of::<Multipart>();
+        assert_eq!(multipart, INLINE_FRAMES * msg + 16);
+        assert!(multipart <= 128, "Multipart is {multipart} bytes");
+    }
 
     #[test]
     fn envelope_round_trip() {

@@ -1,7 +1,9 @@
-//! [`Message`]: one frame, on `bytes::Bytes` so it moves into the core
-//! (and, for tcp/ipc, to the wire) without a copy.
+//! [`Message`]: one frame, on the core's [`Msg`] so it moves into the core
+//! (and, for tcp/ipc, to the wire) without a copy, and a small one never
+//! touches the heap.
 
 use bytes::{Bytes, BytesMut};
+use ringmq_core::msg::INLINE_CAP;
 use ringmq_core::Msg;
 use std::fmt;
 use std::ops::{Deref, DerefMut};
@@ -13,8 +15,11 @@ use std::str;
 ///
 /// A message built from a `Vec<u8>`, a `Box<[u8]>`, a `String` or a
 /// [`Bytes`] takes over the buffer without copying; one built from a
-/// borrowed slice copies it once. Received messages share the buffer they
-/// were decoded into.
+/// borrowed slice copies it once. A frame of at most
+/// [`INLINE_CAP`](ringmq_core::msg::INLINE_CAP) bytes is instead copied into
+/// the message itself, with no heap allocation (a buffer handed over is then
+/// freed). Received messages share the buffer they were decoded into, or
+/// hold a small frame inline.
 ///
 /// ```
 /// use ringmq as zmq;
@@ -28,9 +33,10 @@ pub struct Message {
     more: bool,
 }
 
-/// Shared (as received, or handed over) until someone asks to mutate it.
+/// A core frame (as received, or handed over: inline or shared) until
+/// someone asks to mutate a shared one.
 enum Repr {
-    Shared(Bytes),
+    Frame(Msg),
     Unique(BytesMut),
 }
 
@@ -42,10 +48,12 @@ impl Message {
 
     /// A message of `len` zero bytes.
     pub fn with_size(len: usize) -> Message {
-        Message {
-            data: Repr::Unique(BytesMut::zeroed(len)),
-            more: false,
-        }
+        let data = if len <= INLINE_CAP {
+            Repr::Frame(Msg::copy_from_slice(&[0; INLINE_CAP][..len]))
+        } else {
+            Repr::Unique(BytesMut::zeroed(len))
+        };
+        Message { data, more: false }
     }
 
     /// A message of `len` zero bytes.
@@ -85,26 +93,32 @@ impl Message {
     /// The frame's bytes, without a copy (a ringmq extension).
     pub fn into_bytes(self) -> Bytes {
         match self.data {
-            Repr::Shared(b) => b,
+            Repr::Frame(m) => m.into_bytes(),
             Repr::Unique(b) => b.freeze(),
         }
     }
 
+    #[inline]
     pub(crate) fn into_msg(self) -> Msg {
-        Msg::from(self.into_bytes())
+        match self.data {
+            Repr::Frame(m) => m,
+            Repr::Unique(b) => Msg::from(b.freeze()),
+        }
     }
 
+    #[inline]
     pub(crate) fn received(frame: Msg, more: bool) -> Message {
         Message {
-            data: Repr::Shared(frame.into_bytes()),
+            data: Repr::Frame(frame),
             more,
         }
     }
 
-    /// The content as a `Vec`, without a copy when nothing else shares it.
+    /// The content as a `Vec`: one allocation for an inline frame, none for
+    /// a buffer nothing else shares.
     pub(crate) fn into_vec(self) -> Vec<u8> {
         match self.data {
-            Repr::Shared(b) => Vec::from(b),
+            Repr::Frame(m) => m.into_vec(),
             Repr::Unique(b) => Vec::from(b),
         }
     }
@@ -121,8 +135,8 @@ impl Clone for Message {
     /// being written to.
     fn clone(&self) -> Self {
         let data = match &self.data {
-            Repr::Shared(b) => Repr::Shared(b.clone()),
-            Repr::Unique(b) => Repr::Shared(Bytes::copy_from_slice(b)),
+            Repr::Frame(m) => Repr::Frame(m.clone()),
+            Repr::Unique(b) => Repr::Frame(Msg::copy_from_slice(b)),
         };
         Message {
             data,
@@ -136,26 +150,29 @@ impl Deref for Message {
 
     fn deref(&self) -> &[u8] {
         match &self.data {
-            Repr::Shared(b) => b,
+            Repr::Frame(m) => m,
             Repr::Unique(b) => b,
         }
     }
 }
 
 impl DerefMut for Message {
-    /// Writable access. A buffer shared with another owner (a fanned-out
-    /// copy, say) is copied once first.
+    /// Writable access. An inline frame is written in place; a buffer
+    /// shared with another owner (a fanned-out copy, say) is copied once
+    /// first.
     fn deref_mut(&mut self) -> &mut [u8] {
-        if let Repr::Shared(b) = &mut self.data {
-            let b = std::mem::take(b);
-            let unique = b
-                .try_into_mut()
-                .unwrap_or_else(|shared| BytesMut::from(&shared[..]));
-            self.data = Repr::Unique(unique);
+        if let Repr::Frame(m) = &mut self.data {
+            if !m.is_inline() {
+                let b = std::mem::take(m).into_bytes();
+                let unique = b
+                    .try_into_mut()
+                    .unwrap_or_else(|shared| BytesMut::from(&shared[..]));
+                self.data = Repr::Unique(unique);
+            }
         }
         match &mut self.data {
+            Repr::Frame(m) => m.inline_mut().expect("inline, checked above"),
             Repr::Unique(b) => b,
-            Repr::Shared(_) => unreachable!("made unique above"),
         }
     }
 }
@@ -177,24 +194,22 @@ impl fmt::Debug for Message {
 impl From<Bytes> for Message {
     /// Takes the buffer over; no copy (a ringmq extension).
     fn from(data: Bytes) -> Self {
-        Message {
-            data: Repr::Shared(data),
-            more: false,
-        }
+        Message::from(Msg::from(data))
     }
 }
 
 impl<'a> From<&'a [u8]> for Message {
     /// Copies the bytes.
+    #[inline]
     fn from(data: &'a [u8]) -> Self {
-        Message::from(Bytes::copy_from_slice(data))
+        Message::from(Msg::copy_from_slice(data))
     }
 }
 
 impl From<Vec<u8>> for Message {
     /// Takes the vector over; no copy.
     fn from(data: Vec<u8>) -> Self {
-        Message::from(Bytes::from(data))
+        Message::from(Msg::from(data))
     }
 }
 
@@ -224,7 +239,7 @@ impl From<String> for Message {
     /// `zmq` crate only has `From<&String>`, which this also provides
     /// through the impl for references below).
     fn from(data: String) -> Self {
-        Message::from(Bytes::from(data))
+        Message::from(Msg::from(data))
     }
 }
 
@@ -236,6 +251,14 @@ where
     /// `&[u8; N]`, `&&str`, `&Message`, …).
     fn from(v: &'a T) -> Self {
         v.clone().into()
+    }
+}
+
+impl From<Msg> for Message {
+    /// Takes the core frame over (a ringmq extension).
+    #[inline]
+    fn from(frame: Msg) -> Self {
+        Message::received(frame, false)
     }
 }
 
@@ -265,11 +288,26 @@ mod tests {
 
     #[test]
     fn vec_is_taken_over_without_copy() {
-        let v = b"payload".to_vec();
+        let v = vec![7u8; INLINE_CAP + 1];
         let ptr = v.as_ptr();
         let m = Message::from(v);
         assert_eq!(m.as_ptr(), ptr);
         assert_eq!(m.into_msg().as_ptr(), ptr);
+    }
+
+    #[test]
+    fn small_frames_stay_inline() {
+        let m = Message::from(&b"abc"[..]);
+        let frame = m.clone().into_msg();
+        assert!(frame.is_inline());
+        let mut r = Message::received(frame, true);
+        r[0] = b'x';
+        assert_eq!(&r[..], b"xbc");
+        assert!(r.get_more());
+        assert!(r.into_msg().is_inline());
+        assert_eq!(m.into_vec(), b"abc".to_vec());
+        assert_eq!(&Message::with_size(INLINE_CAP)[..], &[0; INLINE_CAP][..]);
+        assert_eq!(Message::with_size(INLINE_CAP + 1).len(), INLINE_CAP + 1);
     }
 
     #[test]

@@ -6,7 +6,45 @@ use crate::error::SendError;
 use crate::strategy::FairQueue;
 use crate::{Error, Multipart, PipeId};
 use bytes::{BufMut, Bytes, BytesMut};
+use foldhash::quality::SeedableRandomState;
+use foldhash::SharedSeed;
 use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::OnceLock;
+
+/// The identity table's hasher: foldhash, keyed from the operating system's
+/// randomness. Identities are chosen by peers, so an unkeyed hash would let
+/// one pick colliding identities and make every send slow; std's SipHash is
+/// keyed but costs more than the rest of the routing on short identities.
+/// foldhash's own seeding leans on address-space layout and the clock, so
+/// the keys here come from std's `RandomState` instead (the OS's random
+/// source, read once per thread): one process-wide shared seed, and a
+/// per-table seed.
+#[derive(Clone, Debug)]
+struct IdHasher(SeedableRandomState);
+
+impl Default for IdHasher {
+    fn default() -> Self {
+        static SHARED: OnceLock<SharedSeed> = OnceLock::new();
+        let shared = SHARED.get_or_init(|| SharedSeed::from_u64(os_random()));
+        IdHasher(SeedableRandomState::with_seed(os_random(), shared))
+    }
+}
+
+impl BuildHasher for IdHasher {
+    type Hasher = <SeedableRandomState as BuildHasher>::Hasher;
+    #[inline]
+    fn build_hasher(&self) -> Self::Hasher {
+        self.0.build_hasher()
+    }
+}
+
+/// 64 random bits: SipHash, under a fresh std key, of nothing. Each
+/// `RandomState::new` gives different keys (a per-thread OS-random pair,
+/// one half incremented per call).
+fn os_random() -> u64 {
+    std::hash::RandomState::new().build_hasher().finish()
+}
 
 /// ROUTER = fair-queue + an identity table.
 #[derive(Debug, Default)]
@@ -14,7 +52,7 @@ pub(crate) struct Router {
     fq: FairQueue,
     /// Identity → pipe, for every attached peer that is not gone.
     /// Invariant: holds exactly the open pipes, each under its routing id.
-    peers: HashMap<Bytes, PipeId>,
+    peers: HashMap<Bytes, PipeId, IdHasher>,
     /// The next generated identity; like libzmq's, 5 bytes: a zero byte (so
     /// it cannot collide with an application-chosen identity, which may not
     /// start with zero) and a big-endian counter.
@@ -80,7 +118,7 @@ impl Behaviour for Router {
 
     fn send(&mut self, core: &mut Core, mut msg: Multipart) -> Result<(), SendError> {
         let mandatory = core.options.router_mandatory;
-        let target = msg.first().and_then(|f| self.peers.get(f.bytes())).copied();
+        let target = msg.first().and_then(|f| self.peers.get(&f[..])).copied();
         let Some(id) = target else {
             if mandatory {
                 return refuse(Error::HostUnreachable, msg);
@@ -130,5 +168,30 @@ impl Behaviour for Router {
 
     fn can_recv(&self, core: &Core) -> bool {
         self.fq.has_in(&core.pipes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::hash::BuildHasher;
+
+    #[test]
+    fn identity_tables_are_keyed_apart() {
+        // Each table draws its own key, so a set of identities that collide
+        // in one table says nothing about another.
+        let (a, b) = (IdHasher::default(), IdHasher::default());
+        assert_ne!(
+            a.hash_one(b"peer1".as_slice()),
+            b.hash_one(b"peer1".as_slice())
+        );
+        assert_eq!(
+            a.hash_one(b"peer1".as_slice()),
+            a.hash_one(b"peer1".as_slice())
+        );
+        // Lookups by slice find Bytes keys (same hash for both).
+        let mut peers: HashMap<Bytes, u32, IdHasher> = HashMap::default();
+        peers.insert(Bytes::from_static(b"peer1"), 7);
+        assert_eq!(peers.get(b"peer1".as_slice()), Some(&7));
     }
 }

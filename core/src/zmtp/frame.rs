@@ -7,7 +7,7 @@
 //! ```
 
 use super::error::Error;
-use crate::msg::Multipart;
+use crate::msg::{Msg, Multipart};
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 
 /// Frame flag: more frames of the same message follow.
@@ -117,8 +117,11 @@ pub enum Decoded {
 ///
 /// The caller owns the receive buffer and appends input to it as it arrives,
 /// split anywhere; each call takes at most one frame off its front, so a
-/// decoder never holds more than the frame it is assembling. Frame bodies are
-/// split out of that buffer (`BytesMut::split_to`), never copied.
+/// decoder never holds more than the message it is assembling. Large frame
+/// bodies are split out of that buffer (`BytesMut::split_to`), never copied;
+/// small ones are copied once, into an inline [`Msg`]
+/// ([`decode_borrowed`](Decoder::decode_borrowed) does so straight from a
+/// buffer the caller only lends).
 ///
 /// Limits, with `max_msg_size` set (MAXMSGSIZE):
 /// - a message frame declaring more than `max_msg_size` bytes is refused as
@@ -262,23 +265,90 @@ impl Decoder {
     /// Commands may arrive between the frames of a message (a PING does not
     /// wait for the sender's message to finish); they are returned at once and
     /// the message goes on assembling.
+    ///
+    /// A message frame of at most [`INLINE_CAP`](crate::msg::INLINE_CAP)
+    /// bytes is copied out of `buf` into an inline [`Msg`] (cheaper than
+    /// sharing `buf`'s allocation, and it does not keep that allocation
+    /// alive); a larger one is split off `buf` without copying.
     pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Decoded>, Error> {
         loop {
-            match self.decode_frame(buf)? {
-                None => return Ok(None),
-                Some(Frame::Command(body)) => return Ok(Some(Decoded::Command(body))),
-                Some(Frame::Message { data, more }) => {
-                    self.pending_bytes += data.len() as u64;
-                    self.pending.push_back(data);
-                    if !more {
-                        debug_assert_eq!(self.pending_bytes, self.pending.byte_len() as u64);
-                        self.pending_bytes = 0;
-                        let msg = std::mem::take(&mut self.pending);
-                        return Ok(Some(Decoded::Message(msg)));
-                    }
+            let Some(h) = self.peek_header(buf)? else {
+                return Ok(None);
+            };
+            // check_size bounded h.size by isize::MAX, so it fits a usize.
+            let size = h.size as usize;
+            if buf.len() - h.len < size {
+                return Ok(None);
+            }
+            if h.flags & FLAG_COMMAND != 0 {
+                buf.advance(h.len);
+                return Ok(Some(Decoded::Command(buf.split_to(size).freeze())));
+            }
+            let frame = match Msg::try_inline(&buf[h.len..h.len + size]) {
+                Some(frame) => {
+                    buf.advance(h.len + size);
+                    frame
                 }
+                None => {
+                    buf.advance(h.len);
+                    Msg::from(buf.split_to(size).freeze())
+                }
+            };
+            if let Some(msg) = self.push_frame(frame, h.flags & FLAG_MORE != 0) {
+                return Ok(Some(Decoded::Message(msg)));
             }
         }
+    }
+
+    /// Decodes message frames straight out of `input`, a buffer the caller
+    /// only lends: each whole small message frame (see [`decode`](Self::decode))
+    /// at its front is copied into an inline [`Msg`] and taken, up to the
+    /// end of the first message it completes. Returns the bytes taken and
+    /// that message, if any.
+    ///
+    /// Stops, taking nothing more, at anything else: an incomplete or large
+    /// frame, a command, a bad header. The caller keeps `input[taken..]` for
+    /// [`decode`](Self::decode), which goes on from there (and reports the
+    /// bad header), so the two may be mixed freely.
+    pub fn decode_borrowed(&mut self, input: &[u8]) -> (usize, Option<Multipart>) {
+        let mut taken = 0;
+        loop {
+            let rest = &input[taken..];
+            let Ok(Some(h)) = self.peek_header(rest) else {
+                return (taken, None);
+            };
+            if h.flags & FLAG_COMMAND != 0 {
+                return (taken, None);
+            }
+            // Bounded by check_size; a size too large for a usize is
+            // certainly not inline.
+            let end = usize::try_from(h.size)
+                .ok()
+                .and_then(|size| h.len.checked_add(size));
+            let Some(frame) = end
+                .and_then(|end| rest.get(h.len..end))
+                .and_then(Msg::try_inline)
+            else {
+                return (taken, None);
+            };
+            taken += h.len + frame.len();
+            if let Some(msg) = self.push_frame(frame, h.flags & FLAG_MORE != 0) {
+                return (taken, Some(msg));
+            }
+        }
+    }
+
+    /// Adds a decoded frame to the message being assembled; the message, if
+    /// that was its last frame.
+    fn push_frame(&mut self, frame: Msg, more: bool) -> Option<Multipart> {
+        self.pending_bytes += frame.len() as u64;
+        self.pending.push_back(frame);
+        if more {
+            return None;
+        }
+        debug_assert_eq!(self.pending_bytes, self.pending.byte_len() as u64);
+        self.pending_bytes = 0;
+        Some(std::mem::take(&mut self.pending))
     }
 
     /// Frames of an unfinished message held so far.
@@ -323,6 +393,49 @@ mod tests {
         let mut d = Decoder::new(None);
         let want: Multipart = ["a", "", "b"].into_iter().collect();
         assert_eq!(d.decode(&mut b).unwrap(), Some(Decoded::Message(want)));
+    }
+
+    #[test]
+    fn borrowed_decoding_stops_where_decode_goes_on() {
+        use crate::msg::INLINE_CAP;
+        // [a, b] | [c] | a PING | a large frame | a bad header.
+        let mut wire = BytesMut::new();
+        encode_message(&mut wire, &["a", "b"].into_iter().collect());
+        encode_message(&mut wire, &Multipart::single("c"));
+        encode_frame(&mut wire, &Frame::Command(Bytes::from_static(b"\x04PING")));
+        let large = vec![9u8; INLINE_CAP + 1];
+        encode_message_frame(&mut wire, &large, false);
+        wire.put_u8(0x80);
+        let mut d = Decoder::new(None);
+        let (n1, m1) = d.decode_borrowed(&wire);
+        assert_eq!(m1, Some(["a", "b"].into_iter().collect()));
+        assert!(m1.unwrap().iter().all(|f| f.is_inline()));
+        let (n2, m2) = d.decode_borrowed(&wire[n1..]);
+        assert_eq!(m2, Some(Multipart::single("c")));
+        // The command stops it, with nothing taken.
+        assert_eq!(d.decode_borrowed(&wire[n1 + n2..]), (0, None));
+        let mut rest = BytesMut::from(&wire[n1 + n2..]);
+        assert!(matches!(d.decode(&mut rest), Ok(Some(Decoded::Command(_)))));
+        // So does the large frame, which decode splits off instead.
+        assert_eq!(d.decode_borrowed(&rest), (0, None));
+        match d.decode(&mut rest) {
+            Ok(Some(Decoded::Message(m))) => {
+                assert_eq!(&m.first().unwrap()[..], &large[..]);
+                assert!(!m.first().unwrap().is_inline());
+            }
+            other => panic!("{other:?}"),
+        }
+        // And the bad header, left for decode to report.
+        assert_eq!(d.decode_borrowed(&rest), (0, None));
+        assert!(d.decode(&mut rest).is_err());
+        // A frame split across reads: its first part is not taken.
+        let mut d = Decoder::new(None);
+        let whole = b"\x01\x01a\x00\x03bcd";
+        assert_eq!(d.decode_borrowed(&whole[..5]), (3, None));
+        assert_eq!(d.pending_frames(), 1);
+        let mut rest = BytesMut::from(&whole[3..]);
+        let want: Multipart = ["a", "bcd"].into_iter().collect();
+        assert_eq!(d.decode(&mut rest).unwrap(), Some(Decoded::Message(want)));
     }
 
     #[test]

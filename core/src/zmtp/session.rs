@@ -41,7 +41,9 @@
 
 use super::command::{Command, Properties};
 use super::error::{lossy, Error};
-use super::frame::{encode_header, encode_message_frame, Decoded, Decoder, Frame, FLAG_MORE};
+use super::frame::{
+    encode_header, encode_message_frame, header_len, Decoded, Decoder, Frame, FLAG_MORE,
+};
 use super::greeting::{Greeting, GREETING_LEN, MAJOR_POS, SIGNATURE_LEN};
 use super::mechanism::{LocalInfo, Mechanism, NullMechanism};
 use crate::msg::{Msg, Multipart};
@@ -188,6 +190,11 @@ impl Timer {
     }
 }
 
+/// The bytes `msg` took on the wire (frame headers and bodies).
+fn wire_len(msg: &Multipart) -> usize {
+    msg.iter().map(|f| header_len(f.len()) + f.len()).sum()
+}
+
 /// One ZMTP 3.1 connection (see the module docs for how to drive it).
 pub struct Session {
     cfg: SessionConfig,
@@ -199,6 +206,12 @@ pub struct Session {
     /// Input not yet decoded. During the greeting stages the peer's greeting
     /// bytes stay here until all 64 have arrived.
     rx: BytesMut,
+    /// Messages decoded straight from the buffer given to `handle_input`,
+    /// before anything in `rx` (see there).
+    ready: VecDeque<Multipart>,
+    /// The wire size of `ready` (counted against [`INPUT_HIGH_WATER`], as
+    /// if it were still in `rx`).
+    ready_bytes: usize,
     /// Output not yet taken by the driver: finished chunks (large frames
     /// travel as their own chunk, see [`ZERO_COPY_MIN`]) then the open tail.
     chunks: VecDeque<Bytes>,
@@ -233,6 +246,7 @@ impl std::fmt::Debug for Session {
             .field("state", &self.state)
             .field("mechanism", &self.mechanism)
             .field("rx_len", &self.rx.len())
+            .field("ready", &self.ready.len())
             .field("output_len", &self.output_len())
             .field("peer", &self.peer)
             .finish_non_exhaustive()
@@ -270,6 +284,8 @@ impl Session {
             greeting,
             greeting_bytes,
             rx: BytesMut::new(),
+            ready: VecDeque::new(),
+            ready_bytes: 0,
             tx,
             chunks: VecDeque::new(),
             chunks_len: 0,
@@ -287,9 +303,22 @@ impl Session {
 
     /// Appends bytes read from the peer. Decoding happens in
     /// [`poll_event`](Self::poll_event).
-    pub fn handle_input(&mut self, data: &[u8]) {
+    ///
+    /// Once established, whole small messages at the front of `data` (when
+    /// nothing older is buffered) are decoded from `data` itself into inline
+    /// frames, so they are copied once, not into the buffer and out again.
+    pub fn handle_input(&mut self, mut data: &[u8]) {
         if self.state == State::Dead || data.is_empty() {
             return;
+        }
+        if self.state == State::Established && self.rx.is_empty() {
+            while self.ready_bytes < INPUT_HIGH_WATER {
+                let (taken, msg) = self.decoder.decode_borrowed(data);
+                data = &data[taken..];
+                let Some(msg) = msg else { break };
+                self.ready_bytes += wire_len(&msg);
+                self.ready.push_back(msg);
+            }
         }
         self.rx.extend_from_slice(data);
         // The peer is alive: whatever silence the heartbeat timers watch
@@ -307,7 +336,9 @@ impl Session {
     pub fn wants_input(&self) -> bool {
         match self.state {
             State::Dead => false,
-            _ if self.rx.len() < INPUT_HIGH_WATER => true,
+            _ if self.rx.len() + self.ready_bytes < INPUT_HIGH_WATER => true,
+            // Whole messages wait for poll_event.
+            _ if !self.ready.is_empty() => false,
             State::ExpectHandshake | State::Established => self.decoder.needs_input(&self.rx),
             // A whole greeting is buffered: only poll_event makes progress.
             _ => false,
@@ -478,12 +509,19 @@ impl Session {
     fn die(&mut self) {
         self.state = State::Dead;
         self.rx = BytesMut::new();
+        self.ready = VecDeque::new();
+        self.ready_bytes = 0;
         self.held = Vec::new();
     }
 
     /// One step of the state machine per loop turn, each consuming the input
     /// it waits for and moving on, until an event or a lack of input.
     fn advance(&mut self) -> Result<Option<Event>, Error> {
+        // Decoded by handle_input, and older than anything in rx.
+        if let Some(msg) = self.ready.pop_front() {
+            self.ready_bytes -= wire_len(&msg);
+            return Ok(Some(Event::Message(msg)));
+        }
         loop {
             match self.state {
                 State::Dead => return Ok(None),
@@ -633,10 +671,11 @@ impl Session {
             && matches!(self.cfg.socket_type, SocketType::Sub | SocketType::XSub)
             && msg.len() == 1
         {
-            let body = msg.first().expect("one frame").bytes();
+            let body = msg.first().expect("one frame");
+            let topic = || body.to_bytes().slice(1..);
             let cmd = match body.first() {
-                Some(&SUBSCRIBE_BYTE) => Some(Command::Subscribe(body.slice(1..))),
-                Some(&CANCEL_BYTE) => Some(Command::Cancel(body.slice(1..))),
+                Some(&SUBSCRIBE_BYTE) => Some(Command::Subscribe(topic())),
+                Some(&CANCEL_BYTE) => Some(Command::Cancel(topic())),
                 _ => None,
             };
             if let Some(cmd) = cmd {
@@ -652,7 +691,7 @@ impl Session {
                 let head = self.tx.split().freeze();
                 self.chunks_len += head.len() + part.len();
                 self.chunks.push_back(head);
-                self.chunks.push_back(part.bytes().clone());
+                self.chunks.push_back(part.to_bytes());
             } else {
                 encode_message_frame(&mut self.tx, part, more);
             }
