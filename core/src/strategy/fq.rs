@@ -30,11 +30,16 @@ impl FairQueue {
 
     /// Takes the next message in fair order, with the pipe it came from.
     pub fn recv(&mut self, pipes: &mut Pipes) -> Option<(PipeId, Multipart)> {
-        let i = self.readable(pipes)?;
-        let id = self.rotation.get(i);
-        let msg = pipes.get_mut(id).and_then(|p| p.read())?;
-        self.rotation.used(i);
-        Some((id, msg))
+        // Reading is the test: one look at each queue, not a look and then
+        // a read.
+        for i in self.rotation.order() {
+            let id = self.rotation.get(i);
+            if let Some(msg) = pipes.get_mut(id).and_then(|p| p.read()) {
+                self.rotation.used(i);
+                return Some((id, msg));
+            }
+        }
+        None
     }
 
     /// True if some pipe has a message waiting.

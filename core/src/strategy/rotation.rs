@@ -32,10 +32,15 @@ impl Rotation {
     /// The position of the first pipe, in round-robin order from `next`,
     /// that satisfies `ok`.
     pub(crate) fn find(&self, mut ok: impl FnMut(PipeId) -> bool) -> Option<usize> {
-        let n = self.pipes.len();
-        (0..n)
-            .map(|k| (self.next + k) % n)
-            .find(|i| ok(self.pipes[*i]))
+        self.order().find(|i| ok(self.pipes[*i]))
+    }
+
+    /// The positions in round-robin order from `next` (no division: the
+    /// common case is one or a few pipes).
+    #[inline]
+    pub(crate) fn order(&self) -> impl Iterator<Item = usize> {
+        let (n, next) = (self.pipes.len(), self.next);
+        (next..n).chain(0..next)
     }
 
     /// The pipe at a position [`find`](Self::find) returned.
@@ -45,6 +50,6 @@ impl Rotation {
 
     /// The pipe at `i` was used: the next search starts after it.
     pub(crate) fn used(&mut self, i: usize) {
-        self.next = (i + 1) % self.pipes.len();
+        self.next = if i + 1 >= self.pipes.len() { 0 } else { i + 1 };
     }
 }
