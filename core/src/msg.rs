@@ -312,6 +312,20 @@ impl Multipart {
         }
     }
 
+    /// The frame of a one-frame message, taken without an iterator; any
+    /// other message is handed back.
+    ///
+    /// # Errors
+    /// The message itself if it has no frame or more than one.
+    #[inline]
+    pub fn into_only(mut self) -> Result<Msg, Multipart> {
+        if self.parts.len() == 1 {
+            Ok(self.parts.pop().expect("one frame"))
+        } else {
+            Err(self)
+        }
+    }
+
     /// Removes the first `n` frames and returns them as their own message.
     pub fn split_front(&mut self, n: usize) -> Multipart {
         let n = n.min(self.parts.len());

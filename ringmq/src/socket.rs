@@ -504,12 +504,14 @@ impl Socket {
             record_latency(self.shared(), delivered_at);
         }
         let mut local = self.local.borrow_mut();
-        if msg.len() == 1 {
-            // One frame, the common case: no iterator kept for the rest.
-            local.rcvmore = false;
-            let frame = msg.into_iter().next().unwrap_or_else(Msg::new);
-            return Ok(Message::received(frame, false));
-        }
+        // One frame, the common case: no iterator kept for the rest.
+        let msg = match msg.into_only() {
+            Ok(frame) => {
+                local.rcvmore = false;
+                return Ok(Message::received(frame, false));
+            }
+            Err(msg) => msg,
+        };
         let mut rest = msg.into_iter();
         let frame = rest.next().unwrap_or_else(Msg::new);
         let more = rest.len() > 0;
