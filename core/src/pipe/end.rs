@@ -317,9 +317,8 @@ impl End {
     }
 
     /// Publishes what was read: the writer learns of the room, and is told
-    /// if it waits and the queue is down to the low-water mark. Cheap when
-    /// nobody waits (no fence: a writer about to wait checks again after
-    /// its own fence, and [`idle`](Self::idle) fences for this side).
+    /// if it waits and the queue is down to the low-water mark. One store,
+    /// one fence and one load when nobody waits.
     #[inline]
     pub fn release(&self) {
         self.release_keeping(0);
@@ -333,6 +332,12 @@ impl End {
         let inb = self.inb();
         inb.consumed
             .store(self.consumed - held as u64, Ordering::Release);
+        // Pairs with the fence in `wait_for_room`: either the writer sees
+        // this room when it checks again, or this sees it waiting. Without
+        // it the load may pass the store (x86's store buffer does exactly
+        // that) and a reader that never goes idle — one reading the ring
+        // directly — and a writer at its HWM could both park for good.
+        fence(Ordering::SeqCst);
         if inb.writer_waiting.load(Ordering::Relaxed) {
             self.wake_writer_if_room();
         }

@@ -379,6 +379,13 @@ impl Socket {
                     return false;
                 }
             }
+            // A pipe may have drained to its low-water mark after the first
+            // look and before its writer-waiting flag was set (its reader
+            // then saw nobody waiting): look again now that every full pipe
+            // is flagged.
+            if self.behaviour.can_send(&self.core) {
+                return false;
+            }
         }
         true
     }
