@@ -283,8 +283,8 @@ pub struct Machine {
 }
 
 impl Machine {
-    /// The machine this runs on, read as ringmq-bench reads it
-    /// (`perf/src/env.rs`): `model name` of /proc/cpuinfo, the CPUs this
+    /// The machine this runs on (ringmq-bench reads it here too):
+    /// `model name` of /proc/cpuinfo, the CPUs this
     /// process may run on, the kernel release. For lines that no bench run
     /// came with (`scripts/perf --callgrind-only`).
     pub fn detect() -> Machine {

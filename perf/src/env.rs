@@ -39,34 +39,25 @@ impl Env {
             commit,
             dirty,
             date: rfc3339_utc(SystemTime::now()),
-            machine: Machine {
-                cpu: cpu_model(),
-                cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
-                kernel: kernel_release(),
-            },
+            machine: Machine::detect(),
             rustc: env!("RINGMQ_PERF_RUSTC").to_string(),
         }
     }
 }
 
-fn cpu_model() -> String {
-    std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split_once(':'))
-                .map(|(_, v)| v.trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown".into())
-}
-
-fn kernel_release() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/osrelease")
-        .map(|s| s.trim().to_string())
-        .ok()
-        .or_else(|| run("uname", &["-r"], None))
-        .unwrap_or_else(|| "unknown".into())
+impl Machine {
+    /// Read the way the perf history reads a machine that no bench run
+    /// described (`ringmq_perf_report::record::Machine::detect`), so both
+    /// name it alike.
+    fn detect() -> Machine {
+        let m = ringmq_perf_report::record::Machine::detect();
+        let unknown = || "unknown".to_string();
+        Machine {
+            cpu: m.cpu.unwrap_or_else(unknown),
+            cores: m.cores.map_or(1, |n| usize::try_from(n).unwrap_or(1)),
+            kernel: m.kernel.unwrap_or_else(unknown),
+        }
+    }
 }
 
 fn git_state() -> (String, Option<bool>) {

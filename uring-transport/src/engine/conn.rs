@@ -203,6 +203,36 @@ pub(crate) struct Conn {
     pub sampler: Sampler,
 }
 
+impl Conn {
+    /// A connection of `sock` on `fd`, before its session starts.
+    pub(crate) fn new(
+        sock: Arc<SharedSocket>,
+        fd: OwnedFd,
+        origin: Origin,
+        state: ConnState,
+        endpoint: String,
+        peer_addr: String,
+    ) -> Conn {
+        Conn {
+            sock,
+            fd,
+            origin,
+            session: None,
+            pipe: None,
+            end: None,
+            out_awake: false,
+            recv: Recv::Off,
+            sending: Vec::new(),
+            state,
+            timer_at: None,
+            endpoint,
+            peer_addr,
+            reported: false,
+            sampler: Sampler::default(),
+        }
+    }
+}
+
 /// A connection's multishot recv.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Recv {

@@ -11,7 +11,7 @@
 use super::conn::{Conn, ConnState, Connecter, Key, Listener, Origin, Recv, Slab, Token};
 use super::{Cmd, ConnNotify, IoShared, PumpTarget, Remote};
 use crate::driver::{Completion, CompletionResult, Driver, DriverConfig, SetupError};
-use crate::shared::{monotonic_ns, sample_interval, ConnEventKind, Sampler, SharedSocket};
+use crate::shared::{monotonic_ns, sample_interval, ConnEventKind, SharedSocket};
 use ringmq_core::pipe::{End, PeerMeta};
 use ringmq_core::snapshot::IoThreadSnapshot;
 use ringmq_core::zmtp::{Event, Session, SessionConfig};

@@ -47,23 +47,14 @@ impl IoThread {
                     peer_addr.clone(),
                     format!("on {endpoint}"),
                 );
-                let k = self.conns.insert(Conn {
-                    sock: sock.clone(),
+                let k = self.conns.insert(Conn::new(
+                    sock.clone(),
                     fd,
-                    origin: Origin::Accepted,
-                    session: None,
-                    pipe: None,
-                    end: None,
-                    out_awake: false,
-                    recv: Recv::Off,
-                    sending: Vec::new(),
-                    state: ConnState::Open,
-                    timer_at: None,
+                    Origin::Accepted,
+                    ConnState::Open,
                     endpoint,
                     peer_addr,
-                    reported: false,
-                    sampler: Sampler::default(),
-                });
+                ));
                 self.entry(&sock).conns.push(k);
                 self.open_session(k, session);
             }

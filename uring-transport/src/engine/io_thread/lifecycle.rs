@@ -40,27 +40,19 @@ impl IoThread {
         }
         let fd = OwnedFd::from(s);
         let raw = fd.as_raw_fd();
-        let k = self.conns.insert(Conn {
-            sock: sock.clone(),
+        let state = if closing {
+            ConnState::Closing
+        } else {
+            ConnState::Open
+        };
+        let k = self.conns.insert(Conn::new(
+            sock.clone(),
             fd,
-            origin: Origin::Connecter(ck),
-            session: None,
-            pipe: None,
-            end: None,
-            out_awake: false,
-            recv: Recv::Off,
-            sending: Vec::new(),
-            state: if closing {
-                ConnState::Closing
-            } else {
-                ConnState::Open
-            },
-            timer_at: None,
+            Origin::Connecter(ck),
+            state,
             endpoint,
             peer_addr,
-            reported: false,
-            sampler: Sampler::default(),
-        });
+        ));
         self.connecters.get_mut(ck).expect("checked").conn = Some(k);
         self.entry(&sock).conns.push(k);
         self.driver.connect(raw, addr, Token::Conn(k).encode());
