@@ -17,6 +17,7 @@
 //! the core lock on the hot path: sampled latencies ([`LatencySamples`]),
 //! connection events ([`ConnEvent`]) and the peers' addresses.
 
+use crate::engine::IoShared;
 use ringmq_core::socket::Wake;
 use ringmq_core::{Error, PipeId, Socket, SocketType};
 use std::collections::{HashMap, VecDeque};
@@ -232,12 +233,6 @@ struct Events {
     dropped: u64,
 }
 
-/// The I/O thread a socket was assigned to, as the engine knows it.
-pub trait IoNotify: Send + Sync + 'static {
-    /// For the engine to find its own type behind the trait object.
-    fn as_any(&self) -> &dyn std::any::Any;
-}
-
 /// What a blocked call waits for (see [`SharedSocket::block_on`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Wait {
@@ -305,7 +300,8 @@ pub struct SharedSocket {
     /// core lock) lets the socket's pipes go idle (`Socket::prepare_wait`),
     /// so input or room that comes after is followed by its wake-up.
     waiters: Arc<Waiters>,
-    io: OnceLock<Arc<dyn IoNotify>>,
+    /// The I/O thread serving the socket's connections.
+    io: OnceLock<Arc<IoShared>>,
     terminated: AtomicBool,
     /// send() → handed to the kernel (written by the I/O thread).
     send_latency: LatencySamples,
@@ -428,13 +424,13 @@ impl SharedSocket {
 
     /// Assigns the I/O thread that serves this socket's connections (first
     /// bind or connect); later calls keep the first assignment.
-    pub fn set_io(&self, io: Arc<dyn IoNotify>) -> &Arc<dyn IoNotify> {
+    pub(crate) fn set_io(&self, io: Arc<IoShared>) -> &IoShared {
         self.io.get_or_init(|| io)
     }
 
     /// The serving I/O thread, if one was assigned.
-    pub fn io(&self) -> Option<&Arc<dyn IoNotify>> {
-        self.io.get()
+    pub(crate) fn io(&self) -> Option<&IoShared> {
+        self.io.get().map(|io| &**io)
     }
 
     /// Wakes the threads blocked on this socket (after a change its pipes

@@ -12,7 +12,7 @@ mod io_thread;
 
 use crate::driver::{EventFd, SetupError};
 use crate::endpoint::{tcp_last_endpoint, Endpoint};
-use crate::shared::{ConnEventKind, IoNotify, SharedSocket};
+use crate::shared::{ConnEventKind, SharedSocket};
 use crossbeam_queue::SegQueue;
 use ringmq_core::snapshot::IoThreadSnapshot;
 use ringmq_core::zmtp::SessionConfig;
@@ -249,12 +249,6 @@ impl IoShared {
     }
 }
 
-impl IoNotify for IoShared {
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-}
-
 struct IoThreadHandle {
     shared: Arc<IoShared>,
     join: Mutex<Option<JoinHandle<()>>>,
@@ -331,11 +325,13 @@ impl Engine {
     /// The I/O thread serving `sock`, assigning one round robin on first use
     /// (all of a socket's connections live on one thread).
     fn io_for<'a>(&self, sock: &'a Arc<SharedSocket>) -> &'a IoShared {
-        if sock.io().is_none() {
-            let i = self.next.fetch_add(1, Ordering::Relaxed) % self.threads.len();
-            sock.set_io(self.threads[i].shared.clone());
+        match sock.io() {
+            Some(io) => io,
+            None => {
+                let i = self.next.fetch_add(1, Ordering::Relaxed) % self.threads.len();
+                sock.set_io(self.threads[i].shared.clone())
+            }
         }
-        io_of(sock).expect("assigned above, by this engine")
     }
 
     /// Binds `sock` to a tcp or ipc endpoint; returns the resolved endpoint
@@ -403,7 +399,7 @@ impl Engine {
         sock: &Arc<SharedSocket>,
         make: impl FnOnce(mpsc::SyncSender<Result<(), Error>>) -> Cmd,
     ) -> Result<(), Error> {
-        let Some(io) = io_of(sock) else {
+        let Some(io) = sock.io() else {
             return Err(Error::NoEntry);
         };
         let (tx, rx) = mpsc::sync_channel(1);
@@ -441,7 +437,7 @@ impl Engine {
     /// what is queued for up to `linger` (`None` = until sent) and close the
     /// connections. Returns at once.
     pub fn close_socket(&self, sock: &Arc<SharedSocket>, linger: Option<Duration>) {
-        if let Some(io) = io_of(sock) {
+        if let Some(io) = sock.io() {
             io.push(Cmd::Close {
                 sock: sock.clone(),
                 linger,
@@ -466,11 +462,6 @@ impl Drop for Engine {
     fn drop(&mut self) {
         self.shutdown();
     }
-}
-
-/// The engine's I/O thread behind a socket's notifier.
-fn io_of(sock: &SharedSocket) -> Option<&IoShared> {
-    sock.io()?.as_any().downcast_ref::<IoShared>()
 }
 
 /// The socket's wire options now, for an endpoint being bound or connected:
