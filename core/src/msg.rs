@@ -54,11 +54,24 @@ const _: () = assert!(INLINE_CAP <= u8::MAX as usize);
 
 impl Msg {
     /// An empty frame (used as the REQ/REP delimiter).
+    #[inline]
     pub const fn new() -> Self {
         Msg(Repr::Inline {
             len: 0,
             buf: [0; INLINE_CAP],
         })
+    }
+
+    /// A frame of `len` zero bytes stored inline, if it fits.
+    #[inline]
+    pub const fn zeroed_inline(len: usize) -> Option<Self> {
+        if len > INLINE_CAP {
+            return None;
+        }
+        Some(Msg(Repr::Inline {
+            len: len as u8,
+            buf: [0; INLINE_CAP],
+        }))
     }
 
     /// Copies `data` into a new frame: inline if it fits, else into one new
@@ -83,12 +96,14 @@ impl Msg {
     }
 
     /// True if the frame is stored inline (no heap buffer behind it).
+    #[inline]
     pub fn is_inline(&self) -> bool {
         matches!(self.0, Repr::Inline { .. })
     }
 
     /// The frame's bytes as a [`Bytes`]: shared without a copy when the frame
     /// is in a shared buffer, copied into a new one when it is inline.
+    #[inline]
     pub fn to_bytes(&self) -> Bytes {
         match &self.0 {
             Repr::Inline { .. } => Bytes::copy_from_slice(self),
@@ -97,6 +112,7 @@ impl Msg {
     }
 
     /// Gives up the frame's bytes (a copy only for an inline frame).
+    #[inline]
     pub fn into_bytes(self) -> Bytes {
         match self.0 {
             Repr::Inline { .. } => Bytes::copy_from_slice(&self),
@@ -106,6 +122,7 @@ impl Msg {
 
     /// The frame as a `Vec`: one allocation for an inline frame, none for a
     /// shared buffer that nothing else references and that began as a `Vec`.
+    #[inline]
     pub fn into_vec(self) -> Vec<u8> {
         match self.0 {
             Repr::Inline { .. } => self.to_vec(),
@@ -115,6 +132,7 @@ impl Msg {
 
     /// Writable access to an inline frame; `None` for a shared buffer (which
     /// may have other owners).
+    #[inline]
     pub fn inline_mut(&mut self) -> Option<&mut [u8]> {
         match &mut self.0 {
             Repr::Inline { len, buf } => Some(&mut buf[..usize::from(*len)]),
@@ -124,6 +142,7 @@ impl Msg {
 }
 
 impl Default for Msg {
+    #[inline]
     fn default() -> Self {
         Msg::new()
     }
@@ -141,12 +160,14 @@ impl Deref for Msg {
 }
 
 impl AsRef<[u8]> for Msg {
+    #[inline]
     fn as_ref(&self) -> &[u8] {
         self
     }
 }
 
 impl std::borrow::Borrow<[u8]> for Msg {
+    #[inline]
     fn borrow(&self) -> &[u8] {
         self
     }
@@ -155,6 +176,7 @@ impl std::borrow::Borrow<[u8]> for Msg {
 // Comparisons and hashing are by content, whatever the storage, and agree
 // with `[u8]`'s (so `Borrow<[u8]>` lookups work).
 impl PartialEq for Msg {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         **self == **other
     }
@@ -163,18 +185,21 @@ impl PartialEq for Msg {
 impl Eq for Msg {}
 
 impl PartialOrd for Msg {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for Msg {
+    #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
         (**self).cmp(&**other)
     }
 }
 
 impl Hash for Msg {
+    #[inline]
     fn hash<H: Hasher>(&self, state: &mut H) {
         (**self).hash(state);
     }
@@ -199,30 +224,35 @@ impl From<Vec<u8>> for Msg {
 }
 
 impl From<&'static [u8]> for Msg {
+    #[inline]
     fn from(v: &'static [u8]) -> Self {
         Msg(Repr::Shared(Bytes::from_static(v)))
     }
 }
 
 impl<const N: usize> From<&'static [u8; N]> for Msg {
+    #[inline]
     fn from(v: &'static [u8; N]) -> Self {
         Msg(Repr::Shared(Bytes::from_static(v)))
     }
 }
 
 impl From<&'static str> for Msg {
+    #[inline]
     fn from(v: &'static str) -> Self {
         Msg(Repr::Shared(Bytes::from_static(v.as_bytes())))
     }
 }
 
 impl From<String> for Msg {
+    #[inline]
     fn from(v: String) -> Self {
         Msg::from(v.into_bytes())
     }
 }
 
 impl fmt::Debug for Msg {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Msg(\"{}\")", self.escape_ascii())
     }
@@ -248,6 +278,7 @@ pub struct Multipart {
 }
 
 impl PartialEq for Multipart {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.parts == other.parts
     }
@@ -256,6 +287,7 @@ impl PartialEq for Multipart {
 impl Eq for Multipart {}
 
 impl Hash for Multipart {
+    #[inline]
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.parts.hash(state);
     }
@@ -264,11 +296,13 @@ impl Hash for Multipart {
 impl Multipart {
     /// A message with no frames yet. A message handed to a socket must have at
     /// least one frame.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// A one-frame message.
+    #[inline]
     pub fn single(part: impl Into<Msg>) -> Self {
         let mut parts = SmallVec::new();
         parts.push(part.into());
@@ -294,16 +328,19 @@ impl Multipart {
     }
 
     /// Appends a frame.
+    #[inline]
     pub fn push_back(&mut self, part: impl Into<Msg>) {
         self.parts.push(part.into());
     }
 
     /// Prepends a frame (an envelope part).
+    #[inline]
     pub fn push_front(&mut self, part: impl Into<Msg>) {
         self.parts.insert(0, part.into());
     }
 
     /// Removes and returns the first frame.
+    #[inline]
     pub fn pop_front(&mut self) -> Option<Msg> {
         if self.parts.is_empty() {
             None
@@ -327,6 +364,7 @@ impl Multipart {
     }
 
     /// Removes the first `n` frames and returns them as their own message.
+    #[inline]
     pub fn split_front(&mut self, n: usize) -> Multipart {
         let n = n.min(self.parts.len());
         let head = self.parts.drain(..n).collect();
@@ -337,48 +375,57 @@ impl Multipart {
     }
 
     /// Puts `head`'s frames in front of this message's.
+    #[inline]
     pub fn prepend(&mut self, head: &Multipart) {
         self.parts.insert_many(0, head.parts.iter().cloned());
     }
 
     /// Number of frames.
+    #[inline]
     pub fn len(&self) -> usize {
         self.parts.len()
     }
 
     /// True if there is no frame.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.parts.is_empty()
     }
 
     /// The first frame.
+    #[inline]
     pub fn first(&self) -> Option<&Msg> {
         self.parts.first()
     }
 
     /// The frames, first to last.
+    #[inline]
     pub fn iter(&self) -> std::slice::Iter<'_, Msg> {
         self.parts.iter()
     }
 
     /// The frame at `i`.
+    #[inline]
     pub fn get(&self, i: usize) -> Option<&Msg> {
         self.parts.get(i)
     }
 
     /// Total payload bytes over all frames.
+    #[inline]
     pub fn byte_len(&self) -> usize {
         self.parts.iter().map(|p| p.len()).sum()
     }
 
     /// The frames as owned byte vectors (what the `zmq` crate's
     /// `recv_multipart` returns).
+    #[inline]
     pub fn to_vecs(&self) -> Vec<Vec<u8>> {
         self.parts.iter().map(|p| p.to_vec()).collect()
     }
 }
 
 impl fmt::Debug for Multipart {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list().entries(self.parts.iter()).finish()
     }
@@ -387,6 +434,7 @@ impl fmt::Debug for Multipart {
 impl IntoIterator for Multipart {
     type Item = Msg;
     type IntoIter = smallvec::IntoIter<[Msg; INLINE_FRAMES]>;
+    #[inline]
     fn into_iter(self) -> Self::IntoIter {
         self.parts.into_iter()
     }
@@ -395,12 +443,14 @@ impl IntoIterator for Multipart {
 impl<'a> IntoIterator for &'a Multipart {
     type Item = &'a Msg;
     type IntoIter = std::slice::Iter<'a, Msg>;
+    #[inline]
     fn into_iter(self) -> Self::IntoIter {
         self.parts.iter()
     }
 }
 
 impl<M: Into<Msg>> FromIterator<M> for Multipart {
+    #[inline]
     fn from_iter<I: IntoIterator<Item = M>>(iter: I) -> Self {
         Multipart {
             parts: iter.into_iter().map(Into::into).collect(),
@@ -410,6 +460,7 @@ impl<M: Into<Msg>> FromIterator<M> for Multipart {
 }
 
 impl From<Msg> for Multipart {
+    #[inline]
     fn from(m: Msg) -> Self {
         Multipart::single(m)
     }

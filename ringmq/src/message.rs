@@ -3,7 +3,6 @@
 //! touches the heap.
 
 use bytes::{Bytes, BytesMut};
-use ringmq_core::msg::INLINE_CAP;
 use ringmq_core::Msg;
 use std::fmt;
 use std::ops::{Deref, DerefMut};
@@ -48,10 +47,9 @@ impl Message {
 
     /// A message of `len` zero bytes.
     pub fn with_size(len: usize) -> Message {
-        let data = if len <= INLINE_CAP {
-            Repr::Frame(Msg::copy_from_slice(&[0; INLINE_CAP][..len]))
-        } else {
-            Repr::Unique(BytesMut::zeroed(len))
+        let data = match Msg::zeroed_inline(len) {
+            Some(m) => Repr::Frame(m),
+            None => Repr::Unique(BytesMut::zeroed(len)),
         };
         Message { data, more: false }
     }
@@ -104,6 +102,13 @@ impl Message {
             Repr::Frame(m) => m,
             Repr::Unique(b) => Msg::from(b.freeze()),
         }
+    }
+
+    /// Replaces this message with a received frame, in place.
+    #[inline]
+    pub(crate) fn set_received(&mut self, frame: Msg, more: bool) {
+        self.data = Repr::Frame(frame);
+        self.more = more;
     }
 
     #[inline]
@@ -265,6 +270,7 @@ impl From<Msg> for Message {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ringmq_core::msg::INLINE_CAP;
 
     #[test]
     fn conversions() {

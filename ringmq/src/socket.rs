@@ -8,7 +8,6 @@ use crate::message::Message;
 use crate::poll::PollEvents;
 use crate::transport::{monotonic_ns, sample_interval, Endpoint, Sampler, SharedSocket, Wait};
 use crate::{DONTWAIT, SNDMORE};
-use ringmq_core::error::SendError;
 use ringmq_core::{Msg, Multipart, Socket as CoreSocket, SocketType as CoreType};
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -373,7 +372,7 @@ impl Socket {
     }
 
     pub(crate) fn send_frame(&self, msg: Message, flags: i32) -> Result<()> {
-        let whole = {
+        let mut whole = {
             let mut local = self.local.borrow_mut();
             if self.shared().is_terminated() {
                 local.outgoing = Multipart::new();
@@ -415,19 +414,12 @@ impl Socket {
             self.local.borrow().opts.sndtimeo
         };
         let stamped_at = whole.stamp();
-        let mut slot = Some(whole);
+        // Stays where it is until the pipe takes it (a refusal leaves it).
         let result = self.wait(Wait::Send, timeout, |core| {
-            let msg = slot.take().expect("put back on EAGAIN");
-            match core.send(msg) {
+            match core.send_from(&mut whole) {
                 Ok(()) => Some(Ok(())),
-                Err(SendError {
-                    error: ringmq_core::Error::Again,
-                    msg,
-                }) => {
-                    slot = Some(msg);
-                    None
-                }
-                Err(e) => Some(Err(Error::from(e.error))),
+                Err(ringmq_core::Error::Again) => None,
+                Err(e) => Some(Err(Error::from(e))),
             }
         });
         result?;
@@ -476,6 +468,14 @@ impl Socket {
     }
 
     fn recv_frame(&self, flags: i32) -> Result<Message> {
+        let mut frame = Message::new();
+        self.recv_frame_into(&mut frame, flags)?;
+        Ok(frame)
+    }
+
+    /// Receives the next frame into `out`, in place: a one-frame message
+    /// moves from the pipe to a local and from there into `out`.
+    fn recv_frame_into(&self, out: &mut Message, flags: i32) -> Result<()> {
         self.check_term()?;
         {
             let mut local = self.local.borrow_mut();
@@ -486,7 +486,8 @@ impl Socket {
                     local.incoming = None;
                 }
                 local.rcvmore = more;
-                return Ok(Message::received(frame, more));
+                out.set_received(frame, more);
+                return Ok(());
             }
         }
         let timeout = if flags & DONTWAIT != 0 {
@@ -494,8 +495,9 @@ impl Socket {
         } else {
             self.local.borrow().opts.rcvtimeo
         };
-        let msg = self.wait(Wait::Recv, timeout, |core| match core.recv() {
-            Ok(m) => Some(Ok(m)),
+        let mut msg = Multipart::new();
+        self.wait(Wait::Recv, timeout, |core| match core.recv_into(&mut msg) {
+            Ok(()) => Some(Ok(())),
             Err(ringmq_core::Error::Again) => None,
             Err(e) => Some(Err(Error::from(e))),
         })?;
@@ -508,7 +510,8 @@ impl Socket {
         let msg = match msg.into_only() {
             Ok(frame) => {
                 local.rcvmore = false;
-                return Ok(Message::received(frame, false));
+                out.set_received(frame, false);
+                return Ok(());
             }
             Err(msg) => msg,
         };
@@ -517,7 +520,8 @@ impl Socket {
         let more = rest.len() > 0;
         local.incoming = more.then_some(rest);
         local.rcvmore = more;
-        Ok(Message::received(frame, more))
+        out.set_received(frame, more);
+        Ok(())
     }
 
     /// Receives one frame into `msg` (its [`get_more`](Message::get_more)
@@ -527,8 +531,7 @@ impl Socket {
     /// `EAGAIN` with `DONTWAIT` or after `RCVTIMEO` when nothing arrived;
     /// `EFSM` for REQ/REP out of turn; `ENOTSUP` on PUB and PUSH; `ETERM`.
     pub fn recv(&self, msg: &mut Message, flags: i32) -> Result<()> {
-        *msg = self.recv_frame(flags)?;
-        Ok(())
+        self.recv_frame_into(msg, flags)
     }
 
     /// Receives one frame into `bytes`; returns the frame's full length,

@@ -158,30 +158,43 @@ impl End {
     pub(super) fn out_ring_capacity(&self) -> usize {
         self.tx.buffer().capacity()
     }
+    /// This end's index in the shared arrays (masked, so that indexing
+    /// needs no bounds check).
+    #[inline]
+    fn mine(&self) -> usize {
+        self.side & 1
+    }
+
+    /// The other end's index.
+    #[inline]
+    fn theirs(&self) -> usize {
+        (self.side ^ 1) & 1
+    }
+
     #[inline]
     fn out(&self) -> &Half {
-        &self.shared.halves[self.side]
+        &self.shared.halves[self.mine()]
     }
 
     #[inline]
     fn inb(&self) -> &Half {
-        &self.shared.halves[1 - self.side]
+        &self.shared.halves[self.theirs()]
     }
 
     /// Sets who is told about this end's input and room. Once per end; the
     /// first setting stays. Set it before the other end can write.
     pub fn set_notify(&self, n: Arc<dyn Notify>) {
-        let _ = self.shared.notify[self.side].set(n);
+        let _ = self.shared.notify[self.mine()].set(n);
     }
 
     fn tell_peer_input(&self) {
-        if let Some(n) = self.shared.notify[1 - self.side].get() {
+        if let Some(n) = self.shared.notify[self.theirs()].get() {
             n.input();
         }
     }
 
     fn tell_peer_room(&self) {
-        if let Some(n) = self.shared.notify[1 - self.side].get() {
+        if let Some(n) = self.shared.notify[self.theirs()].get() {
             n.room();
         }
     }
@@ -247,7 +260,7 @@ impl End {
             self.grow(msg);
         }
         self.written += 1;
-        let out = &self.shared.halves[self.side];
+        let out = &self.shared.halves[self.mine()];
         out.written.store(self.written, Ordering::Release);
     }
 
@@ -270,6 +283,16 @@ impl End {
     /// The next message of the inbound queue, across ring changes.
     #[inline]
     fn pop(&mut self) -> Option<Multipart> {
+        match self.rx.pop() {
+            Ok(m) => Some(m),
+            Err(_) => self.pop_next_ring(),
+        }
+    }
+
+    /// `rx` is empty: moves on to the ring the writer replaced it with, if
+    /// it did. Out of line: once per ring, plus every look at an empty queue.
+    #[inline(never)]
+    fn pop_next_ring(&mut self) -> Option<Multipart> {
         loop {
             if let Ok(m) = self.rx.pop() {
                 return Some(m);
@@ -281,7 +304,7 @@ impl End {
                 None => {
                     // Taking the successor makes every write to `rx` visible:
                     // look at `rx` once more before moving on.
-                    self.rx_next = Some(self.shared.halves[1 - self.side].next.pop()?);
+                    self.rx_next = Some(self.shared.halves[self.theirs()].next.pop()?);
                 }
             }
         }
@@ -306,7 +329,7 @@ impl End {
     /// closed with linger 0, only those it left for this end).
     #[inline]
     pub fn read(&mut self) -> Option<Multipart> {
-        let inb = &self.shared.halves[1 - self.side];
+        let inb = &self.shared.halves[self.theirs()];
         if self.consumed >= inb.limit.load(Ordering::Relaxed) {
             while self.pop().is_some() {}
             return None;
@@ -314,6 +337,26 @@ impl End {
         let m = self.pop()?;
         self.consumed += 1;
         Some(m)
+    }
+
+    /// [`read`](Self::read) into `out` (its old value is dropped): the
+    /// receive path's form, which moves the message from the ring slot to
+    /// where the caller keeps it without a stop in between.
+    #[inline]
+    pub fn read_into(&mut self, out: &mut Multipart) -> bool {
+        let inb = &self.shared.halves[self.theirs()];
+        if self.consumed >= inb.limit.load(Ordering::Relaxed) {
+            while self.pop().is_some() {}
+            return false;
+        }
+        match self.pop() {
+            Some(m) => {
+                *out = m;
+                self.consumed += 1;
+                true
+            }
+            None => false,
+        }
     }
 
     /// Publishes what was read: the writer learns of the room, and is told
@@ -403,7 +446,7 @@ impl End {
                 share => out.limit.store(c + share as u64, Ordering::Relaxed),
             },
         }
-        self.shared.closed[self.side].store(true, Ordering::Release);
+        self.shared.closed[self.mine()].store(true, Ordering::Release);
         let out = self.out();
         fence(Ordering::SeqCst);
         out.reader_awake.store(true, Ordering::Relaxed);
@@ -413,11 +456,11 @@ impl End {
 
     /// True once the other end closed.
     pub fn peer_closed(&self) -> bool {
-        self.shared.closed[1 - self.side].load(Ordering::Acquire)
+        self.shared.closed[self.theirs()].load(Ordering::Acquire)
     }
 
     /// True once this end closed.
     pub fn is_closed(&self) -> bool {
-        self.shared.closed[self.side].load(Ordering::Acquire)
+        self.shared.closed[self.mine()].load(Ordering::Acquire)
     }
 }

@@ -303,6 +303,21 @@ impl Pipe {
         Some(m)
     }
 
+    /// [`read`](Self::read) into `out` (its old value is dropped).
+    #[inline]
+    pub(crate) fn read_into(&mut self, out: &mut Multipart) -> bool {
+        if let Some(m) = self.inb.pop_front() {
+            *out = m;
+        } else if self.direct && self.end.read_into(out) {
+            self.stats.msgs_in += 1;
+            self.stats.bytes_in += out.byte_len() as u64;
+        } else {
+            return false;
+        }
+        self.release();
+        true
+    }
+
     /// Keeps only the inbound messages `keep` accepts; returns how many went.
     pub(crate) fn retain_inbound(&mut self, mut keep: impl FnMut(&Multipart) -> bool) -> usize {
         let before = self.inb.len();

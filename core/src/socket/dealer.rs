@@ -44,6 +44,19 @@ impl Behaviour for Dealer {
             .map(|(_, m)| m)
             .ok_or(Error::Again)
     }
+    fn send_from(&mut self, core: &mut Core, msg: &mut Multipart) -> Result<(), Error> {
+        match self.lb.send_from(&mut core.pipes, msg) {
+            Some(_) => Ok(()),
+            None => Err(Error::Again),
+        }
+    }
+
+    fn recv_into(&mut self, core: &mut Core, out: &mut Multipart) -> Result<(), Error> {
+        match self.fq.recv_into(&mut core.pipes, out) {
+            Some(_) => Ok(()),
+            None => Err(Error::Again),
+        }
+    }
 
     fn can_send(&self, core: &Core) -> bool {
         self.lb.has_out(&core.pipes)

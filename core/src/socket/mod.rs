@@ -128,6 +128,24 @@ pub(crate) trait Behaviour: Debug + Send {
     fn send(&mut self, core: &mut Core, msg: Multipart) -> Result<(), SendError>;
     /// Takes one whole message for the application.
     fn recv(&mut self, core: &mut Core) -> Result<Multipart, Error>;
+    /// [`send`](Self::send) from where the caller keeps the message: taken
+    /// on success, left as it was on error. The socket types on the
+    /// throughput path write it into the pipe's ring in place; the others
+    /// take this default.
+    fn send_from(&mut self, core: &mut Core, msg: &mut Multipart) -> Result<(), Error> {
+        match self.send(core, std::mem::take(msg)) {
+            Ok(()) => Ok(()),
+            Err(SendError { error, msg: back }) => {
+                *msg = back;
+                Err(error)
+            }
+        }
+    }
+    /// [`recv`](Self::recv) into `out` (its old value is dropped).
+    fn recv_into(&mut self, core: &mut Core, out: &mut Multipart) -> Result<(), Error> {
+        *out = self.recv(core)?;
+        Ok(())
+    }
     /// True if `send` would not return `Again`.
     fn can_send(&self, core: &Core) -> bool;
     /// True if `recv` would not return `Again`.
@@ -234,6 +252,38 @@ impl Socket {
     /// Counters.
     pub fn stats(&self) -> &SocketStats {
         &self.core.stats
+    }
+
+    /// [`send`](Self::send) from where the caller keeps the message: on
+    /// success it is taken (left empty); on error it is left as it was, so
+    /// a blocking caller can try again without moving it back and forth.
+    #[inline]
+    pub fn send_from(&mut self, msg: &mut Multipart) -> Result<(), Error> {
+        if msg.is_empty() {
+            return Err(Error::Invalid);
+        }
+        if !self.mailbox.ready.is_empty() || !self.awake.is_empty() {
+            self.process_arrivals();
+        }
+        self.behaviour.send_from(&mut self.core, msg)?;
+        self.core.stats.msgs_sent += 1;
+        Ok(())
+    }
+
+    /// [`recv`](Self::recv) into `out` (its old value is dropped): the
+    /// message moves once, from the pipe to `out`.
+    #[inline]
+    pub fn recv_into(&mut self, out: &mut Multipart) -> Result<(), Error> {
+        match self.behaviour.recv_into(&mut self.core, out) {
+            Err(Error::Again) => {
+                self.process_arrivals();
+                self.behaviour.recv_into(&mut self.core, out)?;
+            }
+            r => r?,
+        }
+        self.core.stats.msgs_received += 1;
+        self.reap_drained();
+        Ok(())
     }
 
     /// Sends one whole message (non-blocking). On failure the message is

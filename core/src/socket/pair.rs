@@ -48,6 +48,27 @@ impl Behaviour for Pair {
             .and_then(|p| p.read())
             .ok_or(Error::Again)
     }
+    fn send_from(&mut self, core: &mut Core, msg: &mut Multipart) -> Result<(), Error> {
+        match self.peer.and_then(|id| core.pipes.get_mut(id)) {
+            Some(p) if p.is_writable() => {
+                p.write(std::mem::take(msg));
+                Ok(())
+            }
+            _ => Err(Error::Again),
+        }
+    }
+
+    fn recv_into(&mut self, core: &mut Core, out: &mut Multipart) -> Result<(), Error> {
+        let read = self
+            .peer
+            .and_then(|id| core.pipes.get_mut(id))
+            .is_some_and(|p| p.read_into(out));
+        if read {
+            Ok(())
+        } else {
+            Err(Error::Again)
+        }
+    }
 
     fn can_send(&self, core: &Core) -> bool {
         self.peer

@@ -37,6 +37,12 @@ impl Behaviour for Pull {
             .map(|(_, m)| m)
             .ok_or(Error::Again)
     }
+    fn recv_into(&mut self, core: &mut Core, out: &mut Multipart) -> Result<(), Error> {
+        match self.fq.recv_into(&mut core.pipes, out) {
+            Some(_) => Ok(()),
+            None => Err(Error::Again),
+        }
+    }
 
     fn can_send(&self, _core: &Core) -> bool {
         false

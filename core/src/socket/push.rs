@@ -31,6 +31,12 @@ impl Behaviour for Push {
     fn recv(&mut self, _core: &mut Core) -> Result<Multipart, Error> {
         Err(Error::NotSupported)
     }
+    fn send_from(&mut self, core: &mut Core, msg: &mut Multipart) -> Result<(), Error> {
+        match self.lb.send_from(&mut core.pipes, msg) {
+            Some(_) => Ok(()),
+            None => Err(Error::Again),
+        }
+    }
 
     fn can_send(&self, core: &Core) -> bool {
         self.lb.has_out(&core.pipes)

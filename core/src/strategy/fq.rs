@@ -42,6 +42,20 @@ impl FairQueue {
         None
     }
 
+    /// [`recv`](Self::recv) into `out` (its old value is dropped); returns
+    /// the pipe the message came from.
+    #[inline]
+    pub fn recv_into(&mut self, pipes: &mut Pipes, out: &mut Multipart) -> Option<PipeId> {
+        for i in self.rotation.order() {
+            let id = self.rotation.get(i);
+            if pipes.get_mut(id).is_some_and(|p| p.read_into(out)) {
+                self.rotation.used(i);
+                return Some(id);
+            }
+        }
+        None
+    }
+
     /// True if some pipe has a message waiting.
     pub fn has_in(&self, pipes: &Pipes) -> bool {
         self.readable(pipes).is_some()

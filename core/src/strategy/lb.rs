@@ -45,6 +45,20 @@ impl LoadBalance {
         Ok(id)
     }
 
+    /// [`send`](Self::send) from where the caller keeps the message: on
+    /// success it is taken (left empty), else left as it was.
+    #[inline]
+    pub fn send_from(&mut self, pipes: &mut Pipes, msg: &mut Multipart) -> Option<PipeId> {
+        let i = self.writable(pipes)?;
+        let id = self.rotation.get(i);
+        pipes
+            .get_mut(id)
+            .expect("found writable")
+            .write(std::mem::take(msg));
+        self.rotation.used(i);
+        Some(id)
+    }
+
     /// True if some pipe can take a message.
     pub fn has_out(&self, pipes: &Pipes) -> bool {
         self.writable(pipes).is_some()
