@@ -51,10 +51,9 @@ impl LoadBalance {
     pub fn send_from(&mut self, pipes: &mut Pipes, msg: &mut Multipart) -> Option<PipeId> {
         let i = self.writable(pipes)?;
         let id = self.rotation.get(i);
-        pipes
-            .get_mut(id)
-            .expect("found writable")
-            .write(std::mem::take(msg));
+        if let Some(p) = pipes.get_mut(id) {
+            p.write(std::mem::take(msg));
+        }
         self.rotation.used(i);
         Some(id)
     }

@@ -8,8 +8,11 @@
 //! receive buffer) never copy payload. See docs/messages.md for the
 //! measurements behind the threshold.
 
+mod parts;
+
 use bytes::Bytes;
-use smallvec::SmallVec;
+pub use parts::IntoIter;
+use parts::Parts;
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -273,14 +276,14 @@ impl fmt::Debug for Msg {
 /// `clone` (each fan-out copy has it) and is ignored by `==` and `hash`.
 #[derive(Clone, Default)]
 pub struct Multipart {
-    parts: SmallVec<[Msg; INLINE_FRAMES]>,
+    parts: Parts,
     stamp: Option<NonZeroU64>,
 }
 
 impl PartialEq for Multipart {
     #[inline]
     fn eq(&self, other: &Self) -> bool {
-        self.parts == other.parts
+        self.parts.as_slice() == other.parts.as_slice()
     }
 }
 
@@ -289,7 +292,7 @@ impl Eq for Multipart {}
 impl Hash for Multipart {
     #[inline]
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.parts.hash(state);
+        self.parts.as_slice().hash(state);
     }
 }
 
@@ -304,9 +307,10 @@ impl Multipart {
     /// A one-frame message.
     #[inline]
     pub fn single(part: impl Into<Msg>) -> Self {
-        let mut parts = SmallVec::new();
-        parts.push(part.into());
-        Multipart { parts, stamp: None }
+        Multipart {
+            parts: Parts::One(part.into()),
+            stamp: None,
+        }
     }
 
     /// The message's stamp, if it has one (see the type's docs).
@@ -342,11 +346,7 @@ impl Multipart {
     /// Removes and returns the first frame.
     #[inline]
     pub fn pop_front(&mut self) -> Option<Msg> {
-        if self.parts.is_empty() {
-            None
-        } else {
-            Some(self.parts.remove(0))
-        }
+        self.parts.remove_first()
     }
 
     /// The frame of a one-frame message, taken without an iterator; any
@@ -355,21 +355,18 @@ impl Multipart {
     /// # Errors
     /// The message itself if it has no frame or more than one.
     #[inline]
-    pub fn into_only(mut self) -> Result<Msg, Multipart> {
-        if self.parts.len() == 1 {
-            Ok(self.parts.pop().expect("one frame"))
-        } else {
-            Err(self)
-        }
+    pub fn into_only(self) -> Result<Msg, Multipart> {
+        let stamp = self.stamp;
+        self.parts
+            .into_only()
+            .map_err(|parts| Multipart { parts, stamp })
     }
 
     /// Removes the first `n` frames and returns them as their own message.
     #[inline]
     pub fn split_front(&mut self, n: usize) -> Multipart {
-        let n = n.min(self.parts.len());
-        let head = self.parts.drain(..n).collect();
         Multipart {
-            parts: head,
+            parts: self.parts.split_front(n),
             stamp: None,
         }
     }
@@ -377,7 +374,8 @@ impl Multipart {
     /// Puts `head`'s frames in front of this message's.
     #[inline]
     pub fn prepend(&mut self, head: &Multipart) {
-        self.parts.insert_many(0, head.parts.iter().cloned());
+        self.parts
+            .insert_many(0, head.parts.as_slice().iter().cloned());
     }
 
     /// Number of frames.
@@ -389,51 +387,53 @@ impl Multipart {
     /// True if there is no frame.
     #[inline]
     pub fn is_empty(&self) -> bool {
-        self.parts.is_empty()
+        self.parts.len() == 0
     }
 
     /// The first frame.
     #[inline]
     pub fn first(&self) -> Option<&Msg> {
-        self.parts.first()
+        self.parts.as_slice().first()
     }
 
     /// The frames, first to last.
     #[inline]
     pub fn iter(&self) -> std::slice::Iter<'_, Msg> {
-        self.parts.iter()
+        self.parts.as_slice().iter()
     }
 
     /// The frame at `i`.
     #[inline]
     pub fn get(&self, i: usize) -> Option<&Msg> {
-        self.parts.get(i)
+        self.parts.as_slice().get(i)
     }
 
     /// Total payload bytes over all frames.
     #[inline]
     pub fn byte_len(&self) -> usize {
-        self.parts.iter().map(|p| p.len()).sum()
+        self.parts.byte_len()
     }
 
     /// The frames as owned byte vectors (what the `zmq` crate's
     /// `recv_multipart` returns).
     #[inline]
     pub fn to_vecs(&self) -> Vec<Vec<u8>> {
-        self.parts.iter().map(|p| p.to_vec()).collect()
+        self.parts.as_slice().iter().map(|p| p.to_vec()).collect()
     }
 }
 
 impl fmt::Debug for Multipart {
     #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.parts.iter()).finish()
+        f.debug_list()
+            .entries(self.parts.as_slice().iter())
+            .finish()
     }
 }
 
 impl IntoIterator for Multipart {
     type Item = Msg;
-    type IntoIter = smallvec::IntoIter<[Msg; INLINE_FRAMES]>;
+    type IntoIter = IntoIter;
     #[inline]
     fn into_iter(self) -> Self::IntoIter {
         self.parts.into_iter()
@@ -445,7 +445,7 @@ impl<'a> IntoIterator for &'a Multipart {
     type IntoIter = std::slice::Iter<'a, Msg>;
     #[inline]
     fn into_iter(self) -> Self::IntoIter {
-        self.parts.iter()
+        self.parts.as_slice().iter()
     }
 }
 
@@ -453,7 +453,7 @@ impl<M: Into<Msg>> FromIterator<M> for Multipart {
     #[inline]
     fn from_iter<I: IntoIterator<Item = M>>(iter: I) -> Self {
         Multipart {
-            parts: iter.into_iter().map(Into::into).collect(),
+            parts: Parts::from_iter(iter.into_iter().map(Into::into)),
             stamp: None,
         }
     }
@@ -500,11 +500,12 @@ mod tests {
         // rely on: a Msg is its inline buffer plus two bytes, rounded up.
         let msg = std::mem::size_of::<Msg>();
         assert_eq!(msg, (INLINE_CAP + 2).next_multiple_of(8).max(40));
-        // The frame list, its capacity word and the stamp; small enough that
-        // moving a Multipart stays a few vector moves rather than a memcpy
-        // call (x86-64 inlines copies up to 128 bytes).
+        // The frame list (one frame in place, or a vector beside the frame's
+        // tag: no word of its own) and the stamp; small enough that moving
+        // a Multipart stays a few vector moves rather than a memcpy call
+        // (x86-64 inlines copies up to 128 bytes).
         let multipart = std::mem::size_of::<Multipart>();
-        assert_eq!(multipart, INLINE_FRAMES * msg + 16);
+        assert_eq!(multipart, INLINE_FRAMES * msg + 8);
         assert!(multipart <= 128, "Multipart is {multipart} bytes");
     }
 
