@@ -16,7 +16,8 @@
 use crate::error::{Error, Result};
 use crate::transport::{ConnEventKind, SharedSocket};
 use ringmq_core::pipe::{Keep, PeerMeta};
-use ringmq_core::{PipeId, Socket as CoreSocket};
+use ringmq_core::PipeId;
+use ringmq_uring::shared::CoreGuard;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -116,7 +117,7 @@ impl Link {
     }
 
     /// Locks both sockets in id order.
-    fn lock_both(&self) -> (MutexGuard<'_, CoreSocket>, MutexGuard<'_, CoreSocket>) {
+    fn lock_both(&self) -> (CoreGuard<'_>, CoreGuard<'_>) {
         debug_assert!(self.ends[0].sock.id() < self.ends[1].sock.id());
         let a = self.ends[0].sock.lock();
         let b = self.ends[1].sock.lock();

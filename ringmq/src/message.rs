@@ -3,7 +3,7 @@
 //! touches the heap.
 
 use bytes::{Bytes, BytesMut};
-use ringmq_core::Msg;
+use ringmq_core::{Msg, Multipart};
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::str;
@@ -33,10 +33,24 @@ pub struct Message {
 }
 
 /// A core frame (as received, or handed over: inline or shared) until
-/// someone asks to mutate a shared one.
+/// someone asks to mutate a shared one. The frame is kept as a one-frame
+/// core `Multipart`, the form sockets queue: a send hands it over and a
+/// receive writes the next message into it, each without a copy of its own.
 enum Repr {
-    Frame(Msg),
+    /// Exactly one frame (and the transport's stamp, if it had one).
+    Frame(Multipart),
     Unique(BytesMut),
+}
+
+/// The frame of a one-frame message.
+fn only(mp: &Multipart) -> &Msg {
+    static EMPTY: Msg = Msg::new();
+    mp.first().unwrap_or(&EMPTY)
+}
+
+fn into_only(mp: Multipart) -> Msg {
+    mp.into_only()
+        .unwrap_or_else(|mp| mp.into_iter().next().unwrap_or_default())
 }
 
 impl Message {
@@ -48,7 +62,7 @@ impl Message {
     /// A message of `len` zero bytes.
     pub fn with_size(len: usize) -> Message {
         let data = match Msg::zeroed_inline(len) {
-            Some(m) => Repr::Frame(m),
+            Some(m) => Repr::Frame(Multipart::single(m)),
             None => Repr::Unique(BytesMut::zeroed(len)),
         };
         Message { data, more: false }
@@ -91,7 +105,7 @@ impl Message {
     /// The frame's bytes, without a copy (a ringmq extension).
     pub fn into_bytes(self) -> Bytes {
         match self.data {
-            Repr::Frame(m) => m.into_bytes(),
+            Repr::Frame(m) => into_only(m).into_bytes(),
             Repr::Unique(b) => b.freeze(),
         }
     }
@@ -99,22 +113,47 @@ impl Message {
     #[inline]
     pub(crate) fn into_msg(self) -> Msg {
         match self.data {
-            Repr::Frame(m) => m,
+            Repr::Frame(m) => into_only(m),
             Repr::Unique(b) => Msg::from(b.freeze()),
         }
+    }
+
+    /// The frame as a one-frame message for a socket.
+    #[inline]
+    pub(crate) fn into_multipart(self) -> Multipart {
+        match self.data {
+            Repr::Frame(m) => m,
+            Repr::Unique(b) => Multipart::single(Msg::from(b.freeze())),
+        }
+    }
+
+    /// Where a receive may write the next message in place: the frame's
+    /// own one-frame `Multipart` (its old content is dropped only once the
+    /// new one is there). `None` for a message being written to.
+    #[inline]
+    pub(crate) fn recv_slot(&mut self) -> Option<&mut Multipart> {
+        match &mut self.data {
+            Repr::Frame(m) => Some(m),
+            Repr::Unique(_) => None,
+        }
+    }
+
+    #[inline]
+    pub(crate) fn set_more(&mut self, more: bool) {
+        self.more = more;
     }
 
     /// Replaces this message with a received frame, in place.
     #[inline]
     pub(crate) fn set_received(&mut self, frame: Msg, more: bool) {
-        self.data = Repr::Frame(frame);
+        self.data = Repr::Frame(Multipart::single(frame));
         self.more = more;
     }
 
     #[inline]
     pub(crate) fn received(frame: Msg, more: bool) -> Message {
         Message {
-            data: Repr::Frame(frame),
+            data: Repr::Frame(Multipart::single(frame)),
             more,
         }
     }
@@ -123,7 +162,7 @@ impl Message {
     /// a buffer nothing else shares.
     pub(crate) fn into_vec(self) -> Vec<u8> {
         match self.data {
-            Repr::Frame(m) => m.into_vec(),
+            Repr::Frame(m) => into_only(m).into_vec(),
             Repr::Unique(b) => Vec::from(b),
         }
     }
@@ -140,8 +179,8 @@ impl Clone for Message {
     /// being written to.
     fn clone(&self) -> Self {
         let data = match &self.data {
-            Repr::Frame(m) => Repr::Frame(m.clone()),
-            Repr::Unique(b) => Repr::Frame(Msg::copy_from_slice(b)),
+            Repr::Frame(m) => Repr::Frame(Multipart::single(only(m).clone())),
+            Repr::Unique(b) => Repr::Frame(Multipart::single(Msg::copy_from_slice(b))),
         };
         Message {
             data,
@@ -155,7 +194,7 @@ impl Deref for Message {
 
     fn deref(&self) -> &[u8] {
         match &self.data {
-            Repr::Frame(m) => m,
+            Repr::Frame(m) => only(m),
             Repr::Unique(b) => b,
         }
     }
@@ -167,8 +206,8 @@ impl DerefMut for Message {
     /// first.
     fn deref_mut(&mut self) -> &mut [u8] {
         if let Repr::Frame(m) = &mut self.data {
-            if !m.is_inline() {
-                let b = std::mem::take(m).into_bytes();
+            if !only(m).is_inline() {
+                let b = into_only(std::mem::take(m)).into_bytes();
                 let unique = b
                     .try_into_mut()
                     .unwrap_or_else(|shared| BytesMut::from(&shared[..]));
@@ -176,7 +215,7 @@ impl DerefMut for Message {
             }
         }
         match &mut self.data {
-            Repr::Frame(m) => m.inline_mut().expect("inline, checked above"),
+            Repr::Frame(m) => m.first_mut().and_then(Msg::inline_mut).unwrap_or_default(),
             Repr::Unique(b) => b,
         }
     }

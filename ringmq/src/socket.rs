@@ -372,7 +372,7 @@ impl Socket {
     }
 
     pub(crate) fn send_frame(&self, msg: Message, flags: i32) -> Result<()> {
-        let mut whole = {
+        let (mut whole, timeout) = {
             let mut local = self.local.borrow_mut();
             if self.shared().is_terminated() {
                 local.outgoing = Multipart::new();
@@ -395,8 +395,8 @@ impl Socket {
                 local.outgoing.push_back(msg.into_msg());
                 return Ok(());
             } else if local.outgoing.is_empty() {
-                // One frame, the common case: straight into a message.
-                Multipart::single(msg.into_msg())
+                // One frame, the common case: the message's own.
+                msg.into_multipart()
             } else {
                 local.outgoing.push_back(msg.into_msg());
                 std::mem::take(&mut local.outgoing)
@@ -406,12 +406,12 @@ impl Socket {
                 // the message for the kernel (or inproc hands it over).
                 stamp_now(&mut whole);
             }
-            whole
-        };
-        let timeout = if flags & DONTWAIT != 0 {
-            0
-        } else {
-            self.local.borrow().opts.sndtimeo
+            let timeout = if flags & DONTWAIT != 0 {
+                0
+            } else {
+                local.opts.sndtimeo
+            };
+            (whole, timeout)
         };
         let stamped_at = whole.stamp();
         // Stays where it is until the pipe takes it (a refusal leaves it).
@@ -437,10 +437,9 @@ impl Socket {
         timeout_ms: i32,
         mut attempt: impl FnMut(&mut CoreSocket) -> Option<Result<T>>,
     ) -> Result<T> {
+        // The callers looked at `is_terminated` already; `block_on` looks
+        // again before each wait.
         let shared = self.shared();
-        if shared.is_terminated() {
-            return Err(Error::ETERM);
-        }
         // Once without a clock: most calls need no waiting.
         if let Some(r) = attempt(&mut shared.lock()) {
             return r;
@@ -477,7 +476,7 @@ impl Socket {
     /// moves from the pipe to a local and from there into `out`.
     fn recv_frame_into(&self, out: &mut Message, flags: i32) -> Result<()> {
         self.check_term()?;
-        {
+        let timeout = {
             let mut local = self.local.borrow_mut();
             if let Some(rest) = &mut local.incoming {
                 let frame = rest.next().expect("incoming is None once drained");
@@ -489,33 +488,39 @@ impl Socket {
                 out.set_received(frame, more);
                 return Ok(());
             }
-        }
-        let timeout = if flags & DONTWAIT != 0 {
-            0
-        } else {
-            self.local.borrow().opts.rcvtimeo
+            if flags & DONTWAIT != 0 {
+                0
+            } else {
+                local.opts.rcvtimeo
+            }
         };
-        let mut msg = Multipart::new();
-        self.wait(Wait::Recv, timeout, |core| match core.recv_into(&mut msg) {
+        // Into the caller's message in place when it can take it (its old
+        // content goes only once the new one is there).
+        let mut spare = None;
+        let slot = match out.recv_slot() {
+            Some(slot) => slot,
+            None => spare.insert(Multipart::new()),
+        };
+        self.wait(Wait::Recv, timeout, |core| match core.recv_into(slot) {
             Ok(()) => Some(Ok(())),
             Err(ringmq_core::Error::Again) => None,
             Err(e) => Some(Err(Error::from(e))),
         })?;
-        if let Some(delivered_at) = msg.stamp() {
+        if let Some(delivered_at) = slot.take_stamp() {
             // Stamped by the transport when it queued the message.
             record_latency(self.shared(), delivered_at);
         }
         let mut local = self.local.borrow_mut();
-        // One frame, the common case: no iterator kept for the rest.
-        let msg = match msg.into_only() {
-            Ok(frame) => {
-                local.rcvmore = false;
-                out.set_received(frame, false);
-                return Ok(());
+        if slot.len() == 1 {
+            // One frame, the common case: nothing kept for later.
+            local.rcvmore = false;
+            match spare {
+                Some(m) => out.set_received(m.into_only().unwrap_or_default(), false),
+                None => out.set_more(false),
             }
-            Err(msg) => msg,
-        };
-        let mut rest = msg.into_iter();
+            return Ok(());
+        }
+        let mut rest = std::mem::take(slot).into_iter();
         let frame = rest.next().unwrap_or_else(Msg::new);
         let more = rest.len() > 0;
         local.incoming = more.then_some(rest);

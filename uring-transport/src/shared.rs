@@ -22,7 +22,7 @@ use ringmq_core::socket::Wake;
 use ringmq_core::{Error, PipeId, Socket, SocketType};
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::Thread;
 use std::time::Instant;
 
@@ -291,11 +291,14 @@ impl Wake for Waiters {
     }
 }
 
+/// The core socket, locked (see [`SharedSocket::lock`]).
+pub type CoreGuard<'a> = parking_lot::MutexGuard<'a, Socket>;
+
 /// One socket as both threads see it.
 pub struct SharedSocket {
     id: u64,
     socket_type: SocketType,
-    core: Mutex<Socket>,
+    core: parking_lot::Mutex<Socket>,
     /// Threads parked on this socket. A waiter registers, then (under the
     /// core lock) lets the socket's pipes go idle (`Socket::prepare_wait`),
     /// so input or room that comes after is followed by its wake-up.
@@ -323,7 +326,7 @@ impl SharedSocket {
         Arc::new(SharedSocket {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             socket_type: core.socket_type(),
-            core: Mutex::new(core),
+            core: parking_lot::Mutex::new(core),
             waiters,
             io: OnceLock::new(),
             terminated: AtomicBool::new(false),
@@ -416,10 +419,11 @@ impl SharedSocket {
 
     /// Locks the core socket.
     #[inline]
-    pub fn lock(&self) -> MutexGuard<'_, Socket> {
-        // A panic while holding the lock leaves the core consistent enough
-        // to keep going (every core method is all-or-nothing on a message).
-        self.core.lock().unwrap_or_else(|e| e.into_inner())
+    pub fn lock(&self) -> CoreGuard<'_> {
+        // A lock that does not poison: a panic while holding it leaves the
+        // core consistent enough to keep going (every core method is
+        // all-or-nothing on a message).
+        self.core.lock()
     }
 
     /// Assigns the I/O thread that serves this socket's connections (first

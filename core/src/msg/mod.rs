@@ -396,6 +396,12 @@ impl Multipart {
         self.parts.as_slice().first()
     }
 
+    /// The first frame, writable.
+    #[inline]
+    pub fn first_mut(&mut self) -> Option<&mut Msg> {
+        self.parts.first_mut()
+    }
+
     /// The frames, first to last.
     #[inline]
     pub fn iter(&self) -> std::slice::Iter<'_, Msg> {

@@ -67,6 +67,14 @@ impl Parts {
     }
 
     #[inline]
+    pub(super) fn first_mut(&mut self) -> Option<&mut Msg> {
+        match self {
+            Parts::One(m) => Some(m),
+            Parts::Many(v) => v.first_mut(),
+        }
+    }
+
+    #[inline]
     pub(super) fn len(&self) -> usize {
         match self {
             Parts::One(_) => 1,
