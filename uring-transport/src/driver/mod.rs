@@ -60,6 +60,7 @@
 #![allow(unsafe_code)]
 #![warn(clippy::undocumented_unsafe_blocks)]
 
+mod backend;
 mod buf_ring;
 mod error;
 mod kbox;
@@ -79,6 +80,7 @@ use io_uring::types::{SubmitArgs, Timespec};
 use io_uring::{cqueue, squeue, EnterFlags, IoUring};
 use socket2::SockAddr;
 
+pub use backend::{Backend, BackendKind};
 pub use error::{SetupError, SetupErrorKind};
 pub use sys::{raise_nofile_limit, EventFd};
 
@@ -216,6 +218,11 @@ pub struct Driver {
     /// Non-empty only while the queue is full; new SQEs queue behind it so
     /// the kernel still sees them in order.
     backlog: VecDeque<squeue::Entry>,
+    /// Descriptors handed back by [`retire`](Self::retire), closed after the
+    /// next `io_uring_enter`: an SQE still queued for one must never reach
+    /// a new file that reused its number. (A submitted SQE holds its own
+    /// reference to the file.)
+    retired: Vec<OwnedFd>,
     stats: DriverStats,
     /// `SINGLE_ISSUER`: the ring may only be used from the thread that made it.
     _not_send: PhantomData<*const ()>,
@@ -258,6 +265,7 @@ impl Driver {
             bufs: ManuallyDrop::new(bufs),
             ops: Slab::default(),
             backlog: VecDeque::new(),
+            retired: Vec::new(),
             stats: DriverStats::default(),
             _not_send: PhantomData,
         })
@@ -346,6 +354,14 @@ impl Driver {
         self.start(sqe, op, user)
     }
 
+    /// The caller is done with `fd`: it is closed after the next
+    /// [`submit_and_wait`](Self::submit_and_wait), once every SQE queued
+    /// for it has reached the kernel (which then holds its own reference
+    /// for the operations still running on it).
+    pub fn retire(&mut self, fd: OwnedFd) {
+        self.retired.push(fd);
+    }
+
     /// One `io_uring_enter`: submits every queued SQE and waits until `want`
     /// completions are ready or `timeout` passes (`None`: no limit). `want = 0`
     /// does not block but still runs the kernel's deferred work, so ready
@@ -391,6 +407,9 @@ impl Driver {
         self.stats.submit_calls += 1;
         let left = self.ring.submission().len();
         self.stats.sqes_submitted += pending.saturating_sub(left) as u64;
+        if left == 0 && self.backlog.is_empty() {
+            self.retired.clear();
+        }
         match res {
             Ok(_) => Ok(()),
             Err(e)

@@ -10,7 +10,7 @@
 
 use super::conn::{Conn, ConnState, Connecter, Key, Listener, Origin, Recv, Slab, Token};
 use super::{Cmd, ConnNotify, IoShared, PumpTarget, Remote};
-use crate::driver::{Completion, CompletionResult, Driver, DriverConfig, SetupError};
+use crate::driver::{Backend, Completion, CompletionResult, Driver, DriverConfig, SetupError};
 use crate::shared::{monotonic_ns, sample_interval, ConnEventKind, SharedSocket};
 use ringmq_core::pipe::{End, PeerMeta};
 use ringmq_core::snapshot::IoThreadSnapshot;
@@ -76,6 +76,12 @@ pub(crate) fn run(shared: Arc<IoShared>, ready: SyncSender<Result<(), SetupError
         }
     };
     let _ = ready.send(Ok(()));
+    serve(driver, shared, u64::from(cfg.buf_count));
+}
+
+/// Runs the loop on `driver` until shutdown. Generic so that each backend
+/// gets its own monomorphic copy of the engine (see `driver::Backend`).
+fn serve<B: Backend>(driver: B, shared: Arc<IoShared>, buffers_total: u64) {
     let mut t = IoThread {
         driver,
         shared,
@@ -87,10 +93,9 @@ pub(crate) fn run(shared: Arc<IoShared>, ready: SyncSender<Result<(), SetupError
         timers: BinaryHeap::new(),
         cmds: Vec::new(),
         done: Vec::new(),
-        deferred_close: Vec::new(),
         shutting_down: false,
         counters: IoThreadSnapshot {
-            buffers_total: u64::from(cfg.buf_count),
+            buffers_total,
             ..IoThreadSnapshot::default()
         },
     };
@@ -98,8 +103,8 @@ pub(crate) fn run(shared: Arc<IoShared>, ready: SyncSender<Result<(), SetupError
     t.run();
 }
 
-struct IoThread {
-    driver: Driver,
+struct IoThread<B> {
+    driver: B,
     shared: Arc<IoShared>,
     /// The epoch of the sessions' clock.
     start: Instant,
@@ -110,15 +115,12 @@ struct IoThread {
     timers: BinaryHeap<Reverse<(Instant, Timer)>>,
     cmds: Vec<Cmd>,
     done: Vec<Done>,
-    /// File descriptors to close after the next submit, so an SQE already
-    /// queued for one can never reach a new file that reused its number.
-    deferred_close: Vec<OwnedFd>,
     shutting_down: bool,
     /// This thread's counters; copied to `shared.counters` once per turn.
     counters: IoThreadSnapshot,
 }
 
-impl IoThread {
+impl<B: Backend> IoThread<B> {
     fn run(&mut self) {
         loop {
             self.counters.loop_turns += 1;
@@ -145,7 +147,6 @@ impl IoThread {
                 eprintln!("ringmq: io_uring wait failed: {e}");
             }
             self.shared.parked.store(false, Ordering::SeqCst);
-            self.deferred_close.clear();
             self.reap();
         }
         self.publish_counters();
