@@ -62,6 +62,7 @@
 
 mod backend;
 mod buf_ring;
+mod epoll;
 mod error;
 mod kbox;
 mod op;
@@ -81,6 +82,7 @@ use io_uring::{cqueue, squeue, EnterFlags, IoUring};
 use socket2::SockAddr;
 
 pub use backend::{Backend, BackendKind};
+pub use epoll::EpollDriver;
 pub use error::{SetupError, SetupErrorKind};
 pub use sys::{raise_nofile_limit, EventFd};
 
@@ -269,6 +271,39 @@ impl Driver {
             stats: DriverStats::default(),
             _not_send: PhantomData,
         })
+    }
+
+    /// [`new`](Self::new), then proves the ring works: one operation (a zero
+    /// timeout) submitted and completed. A seccomp filter or an LSM can let
+    /// `io_uring_setup` through and still refuse `io_uring_enter`; the
+    /// engine's automatic choice of backend must see that too.
+    pub fn probe(cfg: &DriverConfig) -> Result<Driver, SetupError> {
+        let mut d = Driver::new(cfg)?;
+        let op = d.timeout(Duration::ZERO, 0);
+        let deadline = Instant::now() + Duration::from_secs(2);
+        let mut outcome = None;
+        while outcome.is_none() {
+            if Instant::now() >= deadline {
+                return Err(SetupError::probe(io::Error::from_raw_os_error(
+                    libc::ETIMEDOUT,
+                )));
+            }
+            d.submit_and_wait(1, Some(Duration::from_millis(100)))
+                .map_err(SetupError::probe)?;
+            d.drain(|c| {
+                if c.op == op {
+                    outcome = Some(match c.result {
+                        CompletionResult::TimedOut => Ok(()),
+                        CompletionResult::Error(e) => Err(e),
+                        other => Err(io::Error::other(format!("{other:?}"))),
+                    });
+                }
+            });
+        }
+        match outcome {
+            Some(Err(e)) => Err(SetupError::probe(e)),
+            _ => Ok(d),
+        }
     }
 
     /// Arms a multishot accept on `listener`: one [`CompletionResult::Accepted`]
