@@ -66,6 +66,8 @@ mod epoll;
 mod error;
 mod kbox;
 mod op;
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+mod seccomp;
 mod slab;
 mod sys;
 
@@ -84,6 +86,8 @@ use socket2::SockAddr;
 pub use backend::{Backend, BackendKind};
 pub use epoll::EpollDriver;
 pub use error::{SetupError, SetupErrorKind};
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+pub use seccomp::block_io_uring_in_this_thread;
 pub use sys::{raise_nofile_limit, EventFd};
 
 use buf_ring::BufRing;

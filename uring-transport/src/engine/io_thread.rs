@@ -9,8 +9,10 @@
 //! with one flush. The socket's lock is taken only to attach and detach.
 
 use super::conn::{Conn, ConnState, Connecter, Key, Listener, Origin, Recv, Slab, Token};
-use super::{Cmd, ConnNotify, IoShared, PumpTarget, Remote};
-use crate::driver::{Backend, Completion, CompletionResult, Driver, DriverConfig, SetupError};
+use super::{BackendChoice, Cmd, ConnNotify, EngineError, IoShared, PumpTarget, Remote};
+use crate::driver::{
+    Backend, BackendKind, Completion, CompletionResult, Driver, DriverConfig, EpollDriver,
+};
 use crate::shared::{monotonic_ns, sample_interval, ConnEventKind, SharedSocket};
 use ringmq_core::pipe::{End, PeerMeta};
 use ringmq_core::snapshot::IoThreadSnapshot;
@@ -66,17 +68,45 @@ enum Done {
     Closed(Key, String),
 }
 
-pub(crate) fn run(shared: Arc<IoShared>, ready: SyncSender<Result<(), SetupError>>) {
+/// The I/O thread: opens the backend `choice` asks for, inside the thread
+/// (io_uring is `SINGLE_ISSUER`), reports the outcome on `ready`, then
+/// serves until shutdown. `Auto` probes io_uring (a ring, then one
+/// operation on it) and takes epoll if that fails for any reason; a forced
+/// `Uring` fails with the reason instead.
+pub(crate) fn run(
+    shared: Arc<IoShared>,
+    choice: BackendChoice,
+    ready: SyncSender<Result<(), EngineError>>,
+) {
     let cfg = DriverConfig::default();
-    let driver = match Driver::new(&cfg) {
-        Ok(d) => d,
-        Err(e) => {
-            let _ = ready.send(Err(e));
-            return;
-        }
+    let uring = match choice {
+        BackendChoice::Epoll => None,
+        BackendChoice::Auto => Driver::probe(&cfg).ok(),
+        BackendChoice::Uring => match Driver::probe(&cfg) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                let _ = ready.send(Err(EngineError::Setup(e)));
+                return;
+            }
+        },
     };
-    let _ = ready.send(Ok(()));
-    serve(driver, shared, u64::from(cfg.buf_count));
+    if let Some(driver) = uring {
+        shared.counters.set_backend(BackendKind::IoUring);
+        let _ = ready.send(Ok(()));
+        serve(driver, shared, u64::from(cfg.buf_count));
+        return;
+    }
+    match EpollDriver::new(&cfg) {
+        Ok(driver) => {
+            shared.counters.set_backend(BackendKind::Epoll);
+            let _ = ready.send(Ok(()));
+            // One receive buffer, which never runs out.
+            serve(driver, shared, 1);
+        }
+        Err(e) => {
+            let _ = ready.send(Err(EngineError::Io(e)));
+        }
+    }
 }
 
 /// Runs the loop on `driver` until shutdown. Generic so that each backend
