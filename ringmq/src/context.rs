@@ -187,6 +187,20 @@ impl Context {
             .unwrap_or_default()
     }
 
+    /// Why the I/O threads run on epoll although io_uring was not ruled
+    /// out by [`set_backend`](Self::set_backend) or `RINGMQ_BACKEND`: the
+    /// reason `auto` fell back (`io_uring is blocked: …`). `None` while
+    /// they run on io_uring, on an epoll that was asked for, or before
+    /// they start.
+    pub fn io_fallback_reason(&self) -> Option<String> {
+        self.inner
+            .started_engine()?
+            .fallback_reasons()
+            .into_iter()
+            .flatten()
+            .next()
+    }
+
     /// Creates a socket of the given type.
     ///
     /// # Errors

@@ -35,6 +35,7 @@ fn set_backend_epoll_runs_the_engine_on_epoll_and_says_so() {
     let ctx = zmq::Context::new();
     ctx.set_backend("epoll").unwrap();
     assert_eq!(round_trip(&ctx), ["epoll"]);
+    assert_eq!(ctx.io_fallback_reason(), None, "epoll was asked for");
     let snap = ctx.snapshot();
     assert_eq!(snap.io_threads.len(), 1);
     assert_eq!(snap.io_threads[0].backend.name(), "epoll");
@@ -95,6 +96,8 @@ fn with_io_uring_blocked_by_seccomp_auto_falls_back_to_epoll_and_uring_says_why(
         auto.set_backend("auto").unwrap();
         assert_eq!(round_trip(&auto), ["epoll"]);
         assert_eq!(auto.snapshot().io_threads[0].backend.name(), "epoll");
+        let why = auto.io_fallback_reason().expect("the fallback says why");
+        assert!(why.contains("io_uring is blocked"), "{why}");
 
         let forced = zmq::Context::new();
         forced.set_backend("uring").unwrap();

@@ -81,7 +81,13 @@ pub(crate) fn run(
     let cfg = DriverConfig::default();
     let uring = match choice {
         BackendChoice::Epoll => None,
-        BackendChoice::Auto => Driver::probe(&cfg).ok(),
+        BackendChoice::Auto => match Driver::probe(&cfg) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                shared.counters.set_fallback(e.to_string());
+                None
+            }
+        },
         BackendChoice::Uring => match Driver::probe(&cfg) {
             Ok(d) => Some(d),
             Err(e) => {

@@ -220,6 +220,8 @@ macro_rules! io_counters {
         pub(crate) struct IoCounters {
             /// [`backend_code`] of the thread's backend, set once at start.
             backend: AtomicU8,
+            /// Why `auto` took epoll: io_uring's setup or probe error.
+            fallback: std::sync::OnceLock<String>,
             $($field: AtomicU64,)*
         }
 
@@ -230,6 +232,10 @@ macro_rules! io_counters {
 
             pub(crate) fn set_backend(&self, kind: BackendKind) {
                 self.backend.store(backend_code(kind), Ordering::Relaxed);
+            }
+
+            pub(crate) fn set_fallback(&self, why: String) {
+                let _ = self.fallback.set(why);
             }
 
             fn read(&self, index: u32) -> IoThreadSnapshot {
@@ -398,6 +404,16 @@ impl Engine {
                 IoBackend::IoUring => BackendKind::IoUring,
                 IoBackend::Epoll => BackendKind::Epoll,
             })
+            .collect()
+    }
+
+    /// Why the automatic choice ran each I/O thread on epoll (io_uring's
+    /// setup or probe error, such as `io_uring is blocked: …`); `None` for
+    /// a thread on io_uring or on an epoll that was asked for.
+    pub fn fallback_reasons(&self) -> Vec<Option<String>> {
+        self.threads
+            .iter()
+            .map(|t| t.shared.counters.fallback.get().cloned())
             .collect()
     }
 

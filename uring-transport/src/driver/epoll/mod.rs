@@ -709,3 +709,53 @@ impl Backend for EpollDriver {
         self.stats
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flat(slices: &[IoSlice<'_>]) -> Vec<u8> {
+        slices.iter().flat_map(|s| s.iter().copied()).collect()
+    }
+
+    #[test]
+    fn unsent_resumes_inside_and_across_buffers() {
+        let bufs = [
+            Bytes::from_static(b"abc"),
+            Bytes::from_static(b"de"),
+            Bytes::from_static(b"fghi"),
+        ];
+        let all = b"abcdefghi";
+        for done in 0..=all.len() {
+            assert_eq!(flat(&unsent(&bufs, done)), &all[done..], "after {done}");
+        }
+        assert!(
+            unsent(&bufs, 3).len() == 2,
+            "a whole buffer sent is skipped"
+        );
+    }
+
+    #[test]
+    fn unsent_gives_at_most_iov_max_slices() {
+        let bufs: Vec<Bytes> = (0..IOV_MAX + 10)
+            .map(|_| Bytes::from_static(b"x"))
+            .collect();
+        assert_eq!(unsent(&bufs, 0).len(), IOV_MAX);
+        assert_eq!(unsent(&bufs, IOV_MAX).len(), 10);
+    }
+
+    #[test]
+    fn the_wait_is_rounded_up_and_bounded_by_the_next_timer() {
+        let mut d = EpollDriver::new(&DriverConfig::default()).unwrap();
+        assert_eq!(d.wait_ms(1, None), -1, "nothing to wait for: no limit");
+        assert_eq!(d.wait_ms(0, None), 0, "want 0 never blocks");
+        assert_eq!(d.wait_ms(1, Some(Duration::from_micros(1))), 1);
+        assert_eq!(d.wait_ms(1, Some(Duration::from_millis(30))), 30);
+        d.timeout(Duration::from_secs(5), 1);
+        d.submit();
+        let ms = d.wait_ms(1, Some(Duration::from_secs(60)));
+        assert!((4900..=5000).contains(&ms), "{ms}");
+        d.ready.push_back((OpId(0), CompletionResult::Closed));
+        assert_eq!(d.wait_ms(1, None), 0, "a ready completion: no wait");
+    }
+}
