@@ -180,7 +180,7 @@ impl<B: Backend> IoThread<B> {
                 (1, timeout)
             };
             if let Err(e) = self.driver.submit_and_wait(want, timeout) {
-                eprintln!("ringmq: io_uring wait failed: {e}");
+                eprintln!("ringmq: {} wait failed: {e}", self.driver.kind());
             }
             self.shared.parked.store(false, Ordering::SeqCst);
             self.reap();

@@ -178,7 +178,11 @@ pub(super) fn connect(fd: RawFd, addr: &SockAddr) -> Io<()> {
     match with_sock(fd, |s| s.connect(addr)) {
         Ok(()) => Io::Done(()),
         Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => Io::WouldBlock,
-        Err(e) => classify(Err(e)),
+        // EAGAIN (a unix listener's backlog is full) is not a connect in
+        // progress: the socket stays unconnected, and waiting for it to be
+        // writable would report a connection that does not exist. The
+        // caller retries, as after any failed connect.
+        Err(e) => Io::Failed(e),
     }
 }
 
