@@ -123,11 +123,41 @@ pub struct LatencySnapshot {
     pub percentiles: Vec<(f64, f64)>,
 }
 
+/// Which kernel interface an I/O thread drives.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum IoBackend {
+    /// One io_uring per thread (the default where the kernel allows it).
+    #[default]
+    #[serde(rename = "io_uring")]
+    IoUring,
+    /// epoll readiness: where io_uring is blocked (containers' seccomp
+    /// profiles, `kernel.io_uring_disabled`) or `RINGMQ_BACKEND=epoll`.
+    #[serde(rename = "epoll")]
+    Epoll,
+}
+
+impl IoBackend {
+    /// `"io_uring"` or `"epoll"`, as serialised.
+    pub fn name(self) -> &'static str {
+        match self {
+            IoBackend::IoUring => "io_uring",
+            IoBackend::Epoll => "epoll",
+        }
+    }
+}
+
 /// One I/O thread's engine counters.
+///
+/// On the epoll backend the io_uring words keep their place: a "submit"
+/// is one `epoll_wait`, an "SQE" one operation started, a "CQE" one
+/// completion handed to the engine; `enobufs` stays 0.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IoThreadSnapshot {
     /// Thread index.
     pub index: u32,
+    /// The kernel interface this thread drives.
+    #[serde(default)]
+    pub backend: IoBackend,
     /// Loop turns (each ends in one io_uring_enter).
     pub loop_turns: u64,
     /// io_uring_enter calls.

@@ -270,6 +270,7 @@ pub fn sample_snapshot(seq: u64) -> Snapshot {
             let submits = turns * 97 / 100;
             IoThreadSnapshot {
                 index: i as u32,
+                backend: Default::default(),
                 loop_turns: turns,
                 submit_calls: submits,
                 sqes_submitted: submits * if i == 0 { 37 } else { 14 } / 10,

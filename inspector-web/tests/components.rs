@@ -269,6 +269,11 @@ async fn the_live_page_draws_every_part() {
         .unwrap()
         .contains("3.7"));
     find(&engine, "io-thread-1");
+    // Each thread names the kernel interface it drives.
+    assert_eq!(
+        find(&engine, "io-backend-0").text_content().unwrap(),
+        "io_uring"
+    );
     // Rates: 29 intervals of history drawn as sparklines.
     let spark = find(&root, "socket-1")
         .query_selector("svg.spark path.line")

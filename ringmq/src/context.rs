@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::socket::{Socket, SocketType};
 use crate::stats::{Registered, Registry};
-use crate::transport::{Engine, EngineConfig, SharedSocket};
+use crate::transport::{BackendChoice, Engine, EngineConfig, SharedSocket};
 use ringmq_core::snapshot::Snapshot;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
@@ -41,6 +41,9 @@ pub struct Context {
 pub(crate) struct ContextInner {
     /// `ZMQ_IO_THREADS`; read when the engine starts.
     io_threads: AtomicI32,
+    /// The backend asked for by `set_backend` (`None`: `RINGMQ_BACKEND`,
+    /// else auto); read when the engine starts.
+    backend: Mutex<Option<BackendChoice>>,
     /// Started on first use; a failure is kept (and was logged once).
     engine: OnceLock<std::result::Result<Engine, String>>,
     terminated: AtomicBool,
@@ -69,6 +72,7 @@ impl Context {
         let ctx = Context {
             inner: Arc::new(ContextInner {
                 io_threads: AtomicI32::new(1),
+                backend: Mutex::new(None),
                 engine: OnceLock::new(),
                 terminated: AtomicBool::new(false),
                 registry: Arc::new(Registry::new()),
@@ -156,6 +160,45 @@ impl Context {
         }
         self.inner.io_threads.store(value, Ordering::Relaxed);
         Ok(())
+    }
+
+    /// Chooses the I/O threads' kernel interface (a ringmq extension):
+    /// `"uring"`, `"epoll"` or `"auto"` (io_uring where this process may use
+    /// it, else epoll). Overrides `RINGMQ_BACKEND`; read when the I/O
+    /// threads start, like [`set_io_threads`](Self::set_io_threads). A
+    /// forced `"uring"` where io_uring is blocked leaves tcp/ipc failing
+    /// with `EMTHREAD` and the reason in [`engine_error`](Self::engine_error).
+    ///
+    /// # Errors
+    /// `EINVAL` for any other name.
+    pub fn set_backend(&self, name: &str) -> Result<()> {
+        let choice = BackendChoice::parse(name).ok_or(Error::EINVAL)?;
+        *self.inner.backend.lock().unwrap_or_else(|e| e.into_inner()) = Some(choice);
+        Ok(())
+    }
+
+    /// The backend each I/O thread runs on (`"io_uring"` or `"epoll"`), in
+    /// thread order; empty until the first tcp/ipc endpoint starts them.
+    /// The inspector's `/api/snapshot` shows the same per I/O thread.
+    pub fn io_backends(&self) -> Vec<&'static str> {
+        self.inner
+            .started_engine()
+            .map(|e| e.backends().into_iter().map(|b| b.name()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Why the I/O threads run on epoll although io_uring was not ruled
+    /// out by [`set_backend`](Self::set_backend) or `RINGMQ_BACKEND`: the
+    /// reason `auto` fell back (`io_uring is blocked: …`). `None` while
+    /// they run on io_uring, on an epoll that was asked for, or before
+    /// they start.
+    pub fn io_fallback_reason(&self) -> Option<String> {
+        self.inner
+            .started_engine()?
+            .fallback_reasons()
+            .into_iter()
+            .flatten()
+            .next()
     }
 
     /// Creates a socket of the given type.
@@ -272,8 +315,10 @@ impl ContextInner {
             let started = if io_threads == 0 {
                 Err("ZMQ_IO_THREADS is 0: no I/O thread for tcp:// and ipc://".to_string())
             } else {
+                let backend = *self.backend.lock().unwrap_or_else(|e| e.into_inner());
                 Engine::start(&EngineConfig {
                     io_threads: usize::try_from(io_threads).unwrap_or(1),
+                    backend,
                 })
                 .map_err(|e| e.to_string())
             };

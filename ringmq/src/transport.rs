@@ -3,7 +3,9 @@
 //! io_uring engine.
 
 pub(crate) use ringmq_uring::endpoint::Endpoint;
-pub(crate) use ringmq_uring::engine::{Engine, EngineConfig, EngineCounters, TransportOptions};
+pub(crate) use ringmq_uring::engine::{
+    BackendChoice, Engine, EngineConfig, EngineCounters, TransportOptions,
+};
 pub(crate) use ringmq_uring::shared::{
     monotonic_ns, sample_interval, ConnEventKind, LatencySamples, Sampler, SharedSocket, Wait,
 };

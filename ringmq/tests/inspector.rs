@@ -278,6 +278,12 @@ fn a_slow_subscriber_shows_as_a_muted_pipe_that_drops() {
     assert!(io.loop_turns > 0 && io.submit_calls > 0 && io.cqes_reaped > 0);
     assert!(io.sqes_submitted > 0 && io.buffers_total > 0);
     assert_eq!(io.connections, 2, "both ends live on the one I/O thread");
+    // Which kernel interface the thread drives is never a secret: the
+    // JSON names it, and it is the one the context reports.
+    assert_eq!(vec![io.backend.name()], ctx.io_backends());
+    let raw = String::from_utf8(get(&addr, "/api/snapshot").body).unwrap();
+    let named = format!("\"backend\":\"{}\"", io.backend.name());
+    assert!(raw.contains(&named), "{named} not in {raw}");
 
     let kinds: Vec<&str> = first.events.iter().map(|e| e.kind.as_str()).collect();
     for k in ["listening", "accepted", "connected"] {

@@ -1,6 +1,7 @@
 //! Cancelling armed multishot operations: the final completion still comes,
 //! and only then does the operation leave the driver.
 
+#[macro_use]
 mod driver_common;
 
 use std::net::TcpListener;
@@ -8,16 +9,14 @@ use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixStream;
 
 use driver_common::{turn, Deadline, Kind};
-use ringmq_uring::driver::{Driver, DriverConfig};
+use ringmq_uring::driver::Backend;
 
 const ACCEPT: u64 = 1;
 const RECV: u64 = 2;
 
-#[test]
-fn cancelled_multishot_accept_and_recv_complete_as_canceled() {
+fn cancelled_multishot_accept_and_recv_complete_as_canceled(mut d: impl Backend) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let (a, _b) = UnixStream::pair().unwrap();
-    let mut d = Driver::new(&DriverConfig::default()).unwrap();
     let accept = d.accept_multishot(listener.as_raw_fd(), ACCEPT);
     let recv = d.recv_multishot(a.as_raw_fd(), RECV);
     assert_eq!(d.in_flight(), 2);
@@ -67,10 +66,8 @@ fn cancelled_multishot_accept_and_recv_complete_as_canceled() {
     assert_eq!(d.in_flight(), 1);
 }
 
-#[test]
-fn cancel_before_submission_still_yields_one_final_completion() {
+fn cancel_before_submission_still_yields_one_final_completion(mut d: impl Backend) {
     let (a, _b) = UnixStream::pair().unwrap();
-    let mut d = Driver::new(&DriverConfig::default()).unwrap();
     // The recv and its cancel go to the kernel in the same batch.
     let recv = d.recv_multishot(a.as_raw_fd(), RECV);
     d.cancel(recv);
@@ -87,3 +84,8 @@ fn cancel_before_submission_still_yields_one_final_completion() {
     }
     assert_eq!(finals, 1);
 }
+
+on_both_backends!(
+    cancelled_multishot_accept_and_recv_complete_as_canceled,
+    cancel_before_submission_still_yields_one_final_completion
+);

@@ -10,7 +10,7 @@ use std::os::unix::net::UnixStream;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use ringmq_uring::driver::{Driver, DriverConfig, EventFd};
+use ringmq_uring::driver::{Backend, Driver, DriverConfig, EpollDriver, EventFd};
 
 fn open_fds() -> usize {
     std::fs::read_dir("/proc/self/fd").unwrap().count()
@@ -18,6 +18,11 @@ fn open_fds() -> usize {
 
 #[test]
 fn dropping_a_driver_with_armed_multishots_neither_crashes_nor_leaks() {
+    drop_with_operations_armed(|cfg| Driver::new(cfg).unwrap());
+    drop_with_operations_armed(|cfg| EpollDriver::new(cfg).unwrap());
+}
+
+fn drop_with_operations_armed<B: Backend>(make: impl Fn(&DriverConfig) -> B) {
     let baseline = open_fds();
     let mut slowest = Duration::ZERO;
     for round in 0..5 {
@@ -30,7 +35,7 @@ fn dropping_a_driver_with_armed_multishots_neither_crashes_nor_leaks() {
             buf_size: 1024,
             ..DriverConfig::default()
         };
-        let mut driver = Driver::new(&cfg).unwrap();
+        let mut driver = make(&cfg);
         driver.accept_multishot(listener.as_raw_fd(), 1);
         driver.recv_multishot(a.as_raw_fd(), 2);
         driver.read_eventfd(wake.as_raw_fd(), 3);

@@ -9,8 +9,8 @@ use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::os::unix::net::UnixListener;
 
 use bytes::Bytes;
-use driver_common::{pattern, turn, Deadline, Event, Kind, Outbox};
-use ringmq_uring::driver::{Driver, DriverConfig, DriverStats, OpId};
+use driver_common::{epoll, pattern, turn, uring, Deadline, Event, Kind, Outbox};
+use ringmq_uring::driver::{Backend, DriverStats, OpId};
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
 const ACCEPT: u64 = 1;
@@ -68,8 +68,12 @@ fn assert_same(received: &[u8], expected: &[u8]) {
 }
 
 /// Runs the echo; returns the driver's counters and the client's short writes.
-fn echo(listener: RawFd, client: Socket, addr: SockAddr) -> (DriverStats, usize) {
-    let mut d = Driver::new(&DriverConfig::default()).expect("io_uring setup");
+fn echo(
+    mut d: impl Backend,
+    listener: RawFd,
+    client: Socket,
+    addr: SockAddr,
+) -> (DriverStats, usize) {
     let accept = d.accept_multishot(listener, ACCEPT);
     d.connect(client.as_raw_fd(), addr, CONNECT);
 
@@ -180,26 +184,44 @@ fn echo(listener: RawFd, client: Socket, addr: SockAddr) -> (DriverStats, usize)
     (d.stats(), cli.short_writes)
 }
 
-#[test]
-fn echo_over_tcp_arrives_intact_and_in_order() {
+fn echo_over_tcp(d: impl Backend) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = SockAddr::from(listener.local_addr().unwrap());
     let client = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).unwrap();
     client.set_nonblocking(true).unwrap();
     client.set_tcp_nodelay(true).unwrap();
-    let (stats, short) = echo(listener.as_raw_fd(), client, addr);
+    let (stats, short) = echo(d, listener.as_raw_fd(), client, addr);
     eprintln!("tcp echo: {stats:?}, client short writes: {short}");
     assert!(stats.sqes_submitted > 0 && stats.cqes_reaped > 0);
 }
 
-#[test]
-fn echo_over_unix_socket_arrives_intact_and_in_order() {
+fn echo_over_unix_socket(d: impl Backend) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("echo.sock");
     let listener = UnixListener::bind(&path).unwrap();
     let client = Socket::new(Domain::UNIX, Type::STREAM, None).unwrap();
     client.set_nonblocking(true).unwrap();
     let addr = SockAddr::unix(&path).unwrap();
-    let (stats, short) = echo(listener.as_raw_fd(), client, addr);
+    let (stats, short) = echo(d, listener.as_raw_fd(), client, addr);
     eprintln!("ipc echo: {stats:?}, client short writes: {short}");
+}
+
+#[test]
+fn echo_over_tcp_arrives_intact_and_in_order() {
+    echo_over_tcp(uring());
+}
+
+#[test]
+fn echo_over_unix_socket_arrives_intact_and_in_order() {
+    echo_over_unix_socket(uring());
+}
+
+#[test]
+fn epoll_echo_over_tcp_arrives_intact_and_in_order() {
+    echo_over_tcp(epoll());
+}
+
+#[test]
+fn epoll_echo_over_unix_socket_arrives_intact_and_in_order() {
+    echo_over_unix_socket(epoll());
 }

@@ -1,6 +1,7 @@
 //! The smaller operations and edge cases: eventfd wake-ups, timers, a full
 //! submission queue, connect and send errors, configuration checks.
 
+#[macro_use]
 mod driver_common;
 
 use std::io::ErrorKind;
@@ -12,13 +13,11 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use driver_common::{settle, turn, Deadline, Kind};
-use ringmq_uring::driver::{Driver, DriverConfig, EventFd, SetupErrorKind};
+use ringmq_uring::driver::{Backend, Driver, DriverConfig, EventFd, SetupErrorKind};
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
-#[test]
-fn eventfd_notify_from_another_thread_wakes_the_ring() {
+fn eventfd_notify_from_another_thread_wakes_the_ring(mut d: impl Backend) {
     let wake = std::sync::Arc::new(EventFd::new().unwrap());
-    let mut d = Driver::new(&DriverConfig::default()).unwrap();
     let read = d.read_eventfd(wake.as_raw_fd(), 9);
     // Nothing to read yet: the read parks in the kernel.
     d.submit_and_wait(0, None).unwrap();
@@ -45,9 +44,7 @@ fn eventfd_notify_from_another_thread_wakes_the_ring() {
     assert_eq!(d.in_flight(), 0);
 }
 
-#[test]
-fn timeout_fires_and_a_cancelled_timeout_completes_as_canceled() {
-    let mut d = Driver::new(&DriverConfig::default()).unwrap();
+fn timeout_fires_and_a_cancelled_timeout_completes_as_canceled(mut d: impl Backend) {
     let started = Instant::now();
     let short = d.timeout(Duration::from_millis(20), 1);
     let long = d.timeout(Duration::from_secs(60), 2);
@@ -69,9 +66,7 @@ fn timeout_fires_and_a_cancelled_timeout_completes_as_canceled() {
     assert!(matches!(finals[0].kind, Kind::Canceled), "{:?}", finals[0]);
 }
 
-#[test]
-fn submit_and_wait_returns_at_its_timeout() {
-    let mut d = Driver::new(&DriverConfig::default()).unwrap();
+fn submit_and_wait_returns_at_its_timeout(mut d: impl Backend) {
     let started = Instant::now();
     d.submit_and_wait(1, Some(Duration::from_millis(30)))
         .expect("ETIME is not an error");
@@ -108,15 +103,13 @@ fn a_full_submission_queue_is_submitted_early_and_nothing_is_lost() {
     assert_eq!(stats.sqes_submitted, 100, "{stats:?}");
 }
 
-#[test]
-fn connect_to_a_closed_port_reports_connection_refused() {
+fn connect_to_a_closed_port_reports_connection_refused(mut d: impl Backend) {
     let port = {
         let l = TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap()
     };
     let s = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).unwrap();
     s.set_nonblocking(true).unwrap();
-    let mut d = Driver::new(&DriverConfig::default()).unwrap();
     d.connect(s.as_raw_fd(), SockAddr::from(port), 1);
     let finals = settle(&mut d, 10);
     match &finals[..] {
@@ -128,11 +121,9 @@ fn connect_to_a_closed_port_reports_connection_refused() {
     }
 }
 
-#[test]
-fn send_to_a_closed_peer_is_an_error_not_a_sigpipe() {
+fn send_to_a_closed_peer_is_an_error_not_a_sigpipe(mut d: impl Backend) {
     let (a, b) = UnixStream::pair().unwrap();
     drop(b);
-    let mut d = Driver::new(&DriverConfig::default()).unwrap();
     d.send(a.as_raw_fd(), Bytes::from_static(b"x"), 1);
     d.sendmsg(
         a.as_raw_fd(),
@@ -149,10 +140,8 @@ fn send_to_a_closed_peer_is_an_error_not_a_sigpipe() {
     }
 }
 
-#[test]
-fn eof_ends_a_multishot_recv() {
+fn eof_ends_a_multishot_recv(mut d: impl Backend) {
     let (a, b) = UnixStream::pair().unwrap();
-    let mut d = Driver::new(&DriverConfig::default()).unwrap();
     d.recv_multishot(a.as_raw_fd(), 1);
     d.send(b.as_raw_fd(), Bytes::from_static(b"last words"), 2);
     let mut data = Vec::new();
@@ -207,3 +196,12 @@ fn out_of_range_config_is_refused_before_the_kernel_is_asked() {
         assert!(err.to_string().starts_with("invalid DriverConfig"), "{err}");
     }
 }
+
+on_both_backends!(
+    eventfd_notify_from_another_thread_wakes_the_ring,
+    timeout_fires_and_a_cancelled_timeout_completes_as_canceled,
+    submit_and_wait_returns_at_its_timeout,
+    connect_to_a_closed_port_reports_connection_refused,
+    send_to_a_closed_peer_is_an_error_not_a_sigpipe,
+    eof_ends_a_multishot_recv
+);

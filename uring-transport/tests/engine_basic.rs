@@ -147,3 +147,33 @@ fn large_messages_go_out_by_sendmsg_and_arrive_whole() {
     }
     engine.shutdown();
 }
+
+#[test]
+fn each_io_thread_runs_on_the_backend_asked_for() {
+    use ringmq_uring::driver::{BackendKind, Driver, DriverConfig};
+    use ringmq_uring::engine::BackendChoice;
+    let start = |backend| {
+        Engine::start(&EngineConfig {
+            io_threads: 2,
+            backend: Some(backend),
+        })
+    };
+    let epoll = start(BackendChoice::Epoll).expect("epoll");
+    assert_eq!(epoll.backends(), [BackendKind::Epoll, BackendKind::Epoll]);
+    let auto = start(BackendChoice::Auto).expect("auto always starts");
+    let uring_works = Driver::probe(&DriverConfig::default()).is_ok();
+    let expected = if uring_works {
+        BackendKind::IoUring
+    } else {
+        BackendKind::Epoll
+    };
+    assert_eq!(auto.backends(), [expected, expected]);
+    match start(BackendChoice::Uring) {
+        Ok(e) => assert_eq!(e.backends(), [BackendKind::IoUring; 2]),
+        Err(e) => assert!(!uring_works, "forced io_uring failed: {e}"),
+    }
+    assert_eq!(BackendChoice::parse("EPOLL"), Some(BackendChoice::Epoll));
+    assert_eq!(BackendChoice::parse("io_uring"), Some(BackendChoice::Uring));
+    assert_eq!(BackendChoice::parse(""), Some(BackendChoice::Auto));
+    assert_eq!(BackendChoice::parse("select"), None);
+}

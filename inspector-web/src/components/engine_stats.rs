@@ -14,8 +14,9 @@ pub struct EngineStatsProps {
     pub rates: BTreeMap<u32, ThreadRates>,
 }
 
-/// The io_uring engine per I/O thread: how well submissions batch (SQEs per
-/// io_uring_enter), how much each wake-up reaps, buffer-ring exhaustion.
+/// The engine per I/O thread: its backend (io_uring or epoll), how well
+/// submissions batch (SQEs per io_uring_enter; on epoll, operations per
+/// epoll_wait), how much each wake-up reaps, buffer-ring exhaustion.
 #[component]
 pub fn EngineStats(props: &EngineStatsProps) -> Html {
     let opt = |v: Option<f64>| v.map_or("–".to_string(), format::sig3);
@@ -28,6 +29,7 @@ pub fn EngineStats(props: &EngineStatsProps) -> Html {
                     <thead>
                         <tr>
                             <th>{ "thread" }</th>
+                            <th title="the kernel interface the thread drives: io_uring, or epoll where io_uring is blocked">{ "backend" }</th>
                             <th class="num" title="io_uring_enter calls per second">{ "submits/s" }</th>
                             <th class="num" title="SQEs per io_uring_enter: now (last interval) and overall">{ "SQEs/submit" }</th>
                             <th class="num" title="CQEs per loop turn: now / overall">{ "CQEs/wake" }</th>
@@ -42,6 +44,7 @@ pub fn EngineStats(props: &EngineStatsProps) -> Html {
                             html! {
                                 <tr data-testid={format!("io-thread-{}", t.index)}>
                                     <td>{ format!("io-{}", t.index) }</td>
+                                    <td data-testid={format!("io-backend-{}", t.index)}>{ t.backend.name() }</td>
                                     <td class="num spark-cell">
                                         <Sparkline values={r.submits.clone()} width={40.0} height={14.0} class="c-io" title="submits per second" />
                                         { format::si(r.submits.back().copied().unwrap_or(0.0)) }

@@ -24,6 +24,9 @@ pub enum SetupErrorKind {
     /// The [`DriverConfig`](super::DriverConfig) is out of range; nothing was
     /// asked of the kernel.
     InvalidConfig,
+    /// The ring was set up but its first operation failed
+    /// ([`Driver::probe`](super::Driver::probe)).
+    ProbeFailed,
     /// Any other failure of `io_uring_setup`.
     Other,
 }
@@ -68,6 +71,19 @@ impl SetupError {
             kind,
             errno: Some(errno),
             detail: io_uring_disabled,
+        }
+    }
+
+    /// Classifies a failure of the probe operation: `EPERM` from
+    /// `io_uring_enter` is io_uring being blocked, as from `io_uring_setup`.
+    pub(super) fn probe(err: io::Error) -> Self {
+        if err.raw_os_error() == Some(libc::EPERM) {
+            return Self::from_setup(err);
+        }
+        Self {
+            kind: SetupErrorKind::ProbeFailed,
+            errno: err.raw_os_error(),
+            detail: err.to_string(),
         }
     }
 
@@ -135,6 +151,11 @@ impl fmt::Display for SetupError {
                 self.detail
             ),
             SetupErrorKind::InvalidConfig => write!(f, "invalid DriverConfig: {}", self.detail),
+            SetupErrorKind::ProbeFailed => write!(
+                f,
+                "io_uring was set up but its first operation failed: {}",
+                self.detail
+            ),
             SetupErrorKind::Other => write!(
                 f,
                 "io_uring_setup failed: {}",

@@ -60,10 +60,14 @@
 #![allow(unsafe_code)]
 #![warn(clippy::undocumented_unsafe_blocks)]
 
+mod backend;
 mod buf_ring;
+mod epoll;
 mod error;
 mod kbox;
 mod op;
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+mod seccomp;
 mod slab;
 mod sys;
 
@@ -79,7 +83,11 @@ use io_uring::types::{SubmitArgs, Timespec};
 use io_uring::{cqueue, squeue, EnterFlags, IoUring};
 use socket2::SockAddr;
 
+pub use backend::{Backend, BackendKind};
+pub use epoll::EpollDriver;
 pub use error::{SetupError, SetupErrorKind};
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+pub use seccomp::block_io_uring_in_this_thread;
 pub use sys::{raise_nofile_limit, EventFd};
 
 use buf_ring::BufRing;
@@ -216,6 +224,11 @@ pub struct Driver {
     /// Non-empty only while the queue is full; new SQEs queue behind it so
     /// the kernel still sees them in order.
     backlog: VecDeque<squeue::Entry>,
+    /// Descriptors handed back by [`retire`](Self::retire), closed after the
+    /// next `io_uring_enter`: an SQE still queued for one must never reach
+    /// a new file that reused its number. (A submitted SQE holds its own
+    /// reference to the file.)
+    retired: Vec<OwnedFd>,
     stats: DriverStats,
     /// `SINGLE_ISSUER`: the ring may only be used from the thread that made it.
     _not_send: PhantomData<*const ()>,
@@ -258,9 +271,43 @@ impl Driver {
             bufs: ManuallyDrop::new(bufs),
             ops: Slab::default(),
             backlog: VecDeque::new(),
+            retired: Vec::new(),
             stats: DriverStats::default(),
             _not_send: PhantomData,
         })
+    }
+
+    /// [`new`](Self::new), then proves the ring works: one operation (a zero
+    /// timeout) submitted and completed. A seccomp filter or an LSM can let
+    /// `io_uring_setup` through and still refuse `io_uring_enter`; the
+    /// engine's automatic choice of backend must see that too.
+    pub fn probe(cfg: &DriverConfig) -> Result<Driver, SetupError> {
+        let mut d = Driver::new(cfg)?;
+        let op = d.timeout(Duration::ZERO, 0);
+        let deadline = Instant::now() + Duration::from_secs(2);
+        let mut outcome = None;
+        while outcome.is_none() {
+            if Instant::now() >= deadline {
+                return Err(SetupError::probe(io::Error::from_raw_os_error(
+                    libc::ETIMEDOUT,
+                )));
+            }
+            d.submit_and_wait(1, Some(Duration::from_millis(100)))
+                .map_err(SetupError::probe)?;
+            d.drain(|c| {
+                if c.op == op {
+                    outcome = Some(match c.result {
+                        CompletionResult::TimedOut => Ok(()),
+                        CompletionResult::Error(e) => Err(e),
+                        other => Err(io::Error::other(format!("{other:?}"))),
+                    });
+                }
+            });
+        }
+        match outcome {
+            Some(Err(e)) => Err(SetupError::probe(e)),
+            _ => Ok(d),
+        }
     }
 
     /// Arms a multishot accept on `listener`: one [`CompletionResult::Accepted`]
@@ -346,6 +393,14 @@ impl Driver {
         self.start(sqe, op, user)
     }
 
+    /// The caller is done with `fd`: it is closed after the next
+    /// [`submit_and_wait`](Self::submit_and_wait), once every SQE queued
+    /// for it has reached the kernel (which then holds its own reference
+    /// for the operations still running on it).
+    pub fn retire(&mut self, fd: OwnedFd) {
+        self.retired.push(fd);
+    }
+
     /// One `io_uring_enter`: submits every queued SQE and waits until `want`
     /// completions are ready or `timeout` passes (`None`: no limit). `want = 0`
     /// does not block but still runs the kernel's deferred work, so ready
@@ -391,6 +446,9 @@ impl Driver {
         self.stats.submit_calls += 1;
         let left = self.ring.submission().len();
         self.stats.sqes_submitted += pending.saturating_sub(left) as u64;
+        if left == 0 && self.backlog.is_empty() {
+            self.retired.clear();
+        }
         match res {
             Ok(_) => Ok(()),
             Err(e)

@@ -1,4 +1,7 @@
 //! The table of operations the kernel has not finished with.
+//!
+//! Generic over what an operation holds: the io_uring driver's [`Op`]
+//! (memory lent to the kernel), the epoll driver's own operation state.
 
 use super::op::Op;
 use super::OpId;
@@ -9,34 +12,43 @@ use super::OpId;
 pub(super) const CANCEL_USER_DATA: u64 = u64::MAX;
 
 /// One operation the kernel may still complete.
-pub(super) struct InFlight {
+pub(super) struct InFlight<O = Op> {
     /// The caller's tag, echoed in every completion.
     pub(super) user: u64,
     /// What the operation lent the kernel; dropped only with the entry.
-    pub(super) op: Op,
+    pub(super) op: O,
     /// A cancel was already queued: a second one would only cost an SQE.
     pub(super) cancel_requested: bool,
 }
 
-struct Slot {
+struct Slot<O> {
     /// Bumped every time the slot is freed, so a stale `OpId` (or a stale CQE)
     /// never matches the slot's next occupant.
     generation: u32,
-    entry: Option<InFlight>,
+    entry: Option<InFlight<O>>,
 }
 
 /// Operations in flight, addressed by `OpId` = slot index | generation << 32.
-#[derive(Default)]
-pub(super) struct Slab {
-    slots: Vec<Slot>,
+pub(super) struct Slab<O = Op> {
+    slots: Vec<Slot<O>>,
     /// Indices of slots whose `entry` is `None`.
     free: Vec<u32>,
     /// Number of slots whose `entry` is `Some`.
     live: usize,
 }
 
-impl Slab {
-    pub(super) fn insert(&mut self, user: u64, op: Op) -> OpId {
+impl<O> Default for Slab<O> {
+    fn default() -> Self {
+        Self {
+            slots: Vec::new(),
+            free: Vec::new(),
+            live: 0,
+        }
+    }
+}
+
+impl<O> Slab<O> {
+    pub(super) fn insert(&mut self, user: u64, op: O) -> OpId {
         let entry = InFlight {
             user,
             op,
@@ -63,7 +75,7 @@ impl Slab {
         OpId::new(index, slot.generation)
     }
 
-    pub(super) fn get(&self, id: OpId) -> Option<&InFlight> {
+    pub(super) fn get(&self, id: OpId) -> Option<&InFlight<O>> {
         let slot = self.slots.get(id.index() as usize)?;
         if slot.generation != id.generation() {
             return None;
@@ -71,7 +83,7 @@ impl Slab {
         slot.entry.as_ref()
     }
 
-    pub(super) fn get_mut(&mut self, id: OpId) -> Option<&mut InFlight> {
+    pub(super) fn get_mut(&mut self, id: OpId) -> Option<&mut InFlight<O>> {
         let slot = self.slots.get_mut(id.index() as usize)?;
         if slot.generation != id.generation() {
             return None;
@@ -80,7 +92,7 @@ impl Slab {
     }
 
     /// Takes the entry out; call only on the operation's final completion.
-    pub(super) fn remove(&mut self, id: OpId) -> Option<InFlight> {
+    pub(super) fn remove(&mut self, id: OpId) -> Option<InFlight<O>> {
         let slot = self.slots.get_mut(id.index() as usize)?;
         if slot.generation != id.generation() {
             return None;

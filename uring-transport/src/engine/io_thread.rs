@@ -9,8 +9,10 @@
 //! with one flush. The socket's lock is taken only to attach and detach.
 
 use super::conn::{Conn, ConnState, Connecter, Key, Listener, Origin, Recv, Slab, Token};
-use super::{Cmd, ConnNotify, IoShared, PumpTarget, Remote};
-use crate::driver::{Completion, CompletionResult, Driver, DriverConfig, SetupError};
+use super::{BackendChoice, Cmd, ConnNotify, EngineError, IoShared, PumpTarget, Remote};
+use crate::driver::{
+    Backend, BackendKind, Completion, CompletionResult, Driver, DriverConfig, EpollDriver,
+};
 use crate::shared::{monotonic_ns, sample_interval, ConnEventKind, SharedSocket};
 use ringmq_core::pipe::{End, PeerMeta};
 use ringmq_core::snapshot::IoThreadSnapshot;
@@ -66,16 +68,56 @@ enum Done {
     Closed(Key, String),
 }
 
-pub(crate) fn run(shared: Arc<IoShared>, ready: SyncSender<Result<(), SetupError>>) {
+/// The I/O thread: opens the backend `choice` asks for, inside the thread
+/// (io_uring is `SINGLE_ISSUER`), reports the outcome on `ready`, then
+/// serves until shutdown. `Auto` probes io_uring (a ring, then one
+/// operation on it) and takes epoll if that fails for any reason; a forced
+/// `Uring` fails with the reason instead.
+pub(crate) fn run(
+    shared: Arc<IoShared>,
+    choice: BackendChoice,
+    ready: SyncSender<Result<(), EngineError>>,
+) {
     let cfg = DriverConfig::default();
-    let driver = match Driver::new(&cfg) {
-        Ok(d) => d,
-        Err(e) => {
-            let _ = ready.send(Err(e));
-            return;
-        }
+    let uring = match choice {
+        BackendChoice::Epoll => None,
+        BackendChoice::Auto => match Driver::probe(&cfg) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                shared.counters.set_fallback(e.to_string());
+                None
+            }
+        },
+        BackendChoice::Uring => match Driver::probe(&cfg) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                let _ = ready.send(Err(EngineError::Setup(e)));
+                return;
+            }
+        },
     };
-    let _ = ready.send(Ok(()));
+    if let Some(driver) = uring {
+        shared.counters.set_backend(BackendKind::IoUring);
+        let _ = ready.send(Ok(()));
+        serve(driver, shared, u64::from(cfg.buf_count));
+        return;
+    }
+    match EpollDriver::new(&cfg) {
+        Ok(driver) => {
+            shared.counters.set_backend(BackendKind::Epoll);
+            let _ = ready.send(Ok(()));
+            // One receive buffer, which never runs out.
+            serve(driver, shared, 1);
+        }
+        Err(e) => {
+            let _ = ready.send(Err(EngineError::Io(e)));
+        }
+    }
+}
+
+/// Runs the loop on `driver` until shutdown. Generic so that each backend
+/// gets its own monomorphic copy of the engine (see `driver::Backend`).
+fn serve<B: Backend>(driver: B, shared: Arc<IoShared>, buffers_total: u64) {
     let mut t = IoThread {
         driver,
         shared,
@@ -87,10 +129,9 @@ pub(crate) fn run(shared: Arc<IoShared>, ready: SyncSender<Result<(), SetupError
         timers: BinaryHeap::new(),
         cmds: Vec::new(),
         done: Vec::new(),
-        deferred_close: Vec::new(),
         shutting_down: false,
         counters: IoThreadSnapshot {
-            buffers_total: u64::from(cfg.buf_count),
+            buffers_total,
             ..IoThreadSnapshot::default()
         },
     };
@@ -98,8 +139,8 @@ pub(crate) fn run(shared: Arc<IoShared>, ready: SyncSender<Result<(), SetupError
     t.run();
 }
 
-struct IoThread {
-    driver: Driver,
+struct IoThread<B> {
+    driver: B,
     shared: Arc<IoShared>,
     /// The epoch of the sessions' clock.
     start: Instant,
@@ -110,15 +151,12 @@ struct IoThread {
     timers: BinaryHeap<Reverse<(Instant, Timer)>>,
     cmds: Vec<Cmd>,
     done: Vec<Done>,
-    /// File descriptors to close after the next submit, so an SQE already
-    /// queued for one can never reach a new file that reused its number.
-    deferred_close: Vec<OwnedFd>,
     shutting_down: bool,
     /// This thread's counters; copied to `shared.counters` once per turn.
     counters: IoThreadSnapshot,
 }
 
-impl IoThread {
+impl<B: Backend> IoThread<B> {
     fn run(&mut self) {
         loop {
             self.counters.loop_turns += 1;
@@ -142,10 +180,9 @@ impl IoThread {
                 (1, timeout)
             };
             if let Err(e) = self.driver.submit_and_wait(want, timeout) {
-                eprintln!("ringmq: io_uring wait failed: {e}");
+                eprintln!("ringmq: {} wait failed: {e}", self.driver.kind());
             }
             self.shared.parked.store(false, Ordering::SeqCst);
-            self.deferred_close.clear();
             self.reap();
         }
         self.publish_counters();

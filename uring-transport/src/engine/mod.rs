@@ -10,18 +10,18 @@
 mod conn;
 mod io_thread;
 
-use crate::driver::{EventFd, SetupError};
+use crate::driver::{BackendKind, EventFd, SetupError};
 use crate::endpoint::{tcp_last_endpoint, Endpoint};
 use crate::shared::{ConnEventKind, SharedSocket};
 use crossbeam_queue::SegQueue;
-use ringmq_core::snapshot::IoThreadSnapshot;
+use ringmq_core::snapshot::{IoBackend, IoThreadSnapshot};
 use ringmq_core::zmtp::SessionConfig;
 use ringmq_core::Error;
 use std::net::SocketAddr;
 use std::os::fd::OwnedFd;
 use std::os::unix::net::UnixListener;
 use std::path::PathBuf;
-use std::sync::atomic::{fence, AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{fence, AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -32,11 +32,59 @@ use std::time::Duration;
 pub struct EngineConfig {
     /// Number of I/O threads (libzmq's `ZMQ_IO_THREADS`, default 1).
     pub io_threads: usize,
+    /// Which kernel interface the I/O threads drive; `None` reads
+    /// `RINGMQ_BACKEND` (unset: [`BackendChoice::Auto`]).
+    pub backend: Option<BackendChoice>,
 }
 
 impl Default for EngineConfig {
     fn default() -> Self {
-        EngineConfig { io_threads: 1 }
+        EngineConfig {
+            io_threads: 1,
+            backend: None,
+        }
+    }
+}
+
+/// Which backend an I/O thread runs on, as asked (`RINGMQ_BACKEND`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum BackendChoice {
+    /// io_uring if this process may use it (a ring is set up and one
+    /// operation completes on it), else epoll.
+    #[default]
+    Auto,
+    /// io_uring or nothing: a blocked io_uring fails the start with the
+    /// reason.
+    Uring,
+    /// epoll readiness.
+    Epoll,
+}
+
+impl BackendChoice {
+    /// The environment variable read when [`EngineConfig::backend`] is
+    /// `None`.
+    pub const ENV: &'static str = "RINGMQ_BACKEND";
+
+    /// `"auto"`, `"uring"` (or `"io_uring"`), `"epoll"`; case-insensitive.
+    pub fn parse(s: &str) -> Option<BackendChoice> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "auto" | "" => Some(BackendChoice::Auto),
+            "uring" | "io_uring" | "iouring" => Some(BackendChoice::Uring),
+            "epoll" => Some(BackendChoice::Epoll),
+            _ => None,
+        }
+    }
+
+    /// `RINGMQ_BACKEND`, `Auto` if unset.
+    ///
+    /// # Errors
+    /// The message to report when the variable holds something else.
+    pub fn from_env() -> Result<BackendChoice, String> {
+        match std::env::var(Self::ENV) {
+            Err(_) => Ok(BackendChoice::Auto),
+            Ok(v) => Self::parse(&v)
+                .ok_or_else(|| format!("{}={v:?} is not one of uring, epoll, auto", Self::ENV)),
+        }
     }
 }
 
@@ -67,8 +115,11 @@ impl Default for TransportOptions {
 pub enum EngineError {
     /// io_uring could not be set up (the message names why).
     Setup(SetupError),
-    /// The wake-up eventfd or the thread could not be created.
+    /// The wake-up eventfd, the epoll instance or the thread could not be
+    /// created.
     Io(std::io::Error),
+    /// `RINGMQ_BACKEND` names no backend.
+    Config(String),
 }
 
 impl std::fmt::Display for EngineError {
@@ -76,6 +127,7 @@ impl std::fmt::Display for EngineError {
         match self {
             EngineError::Setup(e) => write!(f, "ringmq engine: {e}"),
             EngineError::Io(e) => write!(f, "ringmq engine: {e}"),
+            EngineError::Config(e) => write!(f, "ringmq engine: {e}"),
         }
     }
 }
@@ -166,6 +218,10 @@ macro_rules! io_counters {
         /// most one turn old, and the set not necessarily from one instant.
         #[derive(Debug, Default)]
         pub(crate) struct IoCounters {
+            /// [`backend_code`] of the thread's backend, set once at start.
+            backend: AtomicU8,
+            /// Why `auto` took epoll: io_uring's setup or probe error.
+            fallback: std::sync::OnceLock<String>,
             $($field: AtomicU64,)*
         }
 
@@ -174,14 +230,33 @@ macro_rules! io_counters {
                 $(self.$field.store(v.$field, Ordering::Relaxed);)*
             }
 
+            pub(crate) fn set_backend(&self, kind: BackendKind) {
+                self.backend.store(backend_code(kind), Ordering::Relaxed);
+            }
+
+            pub(crate) fn set_fallback(&self, why: String) {
+                let _ = self.fallback.set(why);
+            }
+
             fn read(&self, index: u32) -> IoThreadSnapshot {
                 IoThreadSnapshot {
                     index,
+                    backend: match self.backend.load(Ordering::Relaxed) {
+                        1 => IoBackend::Epoll,
+                        _ => IoBackend::IoUring,
+                    },
                     $($field: self.$field.load(Ordering::Relaxed),)*
                 }
             }
         }
     };
+}
+
+fn backend_code(kind: BackendKind) -> u8 {
+    match kind {
+        BackendKind::IoUring => 0,
+        BackendKind::Epoll => 1,
+    }
 }
 
 io_counters!(
@@ -268,6 +343,10 @@ impl Engine {
     /// # Errors
     /// [`EngineError`] naming the cause.
     pub fn start(cfg: &EngineConfig) -> Result<Engine, EngineError> {
+        let choice = match cfg.backend {
+            Some(c) => c,
+            None => BackendChoice::from_env().map_err(EngineError::Config)?,
+        };
         let mut threads = Vec::new();
         for i in 0..cfg.io_threads.max(1) {
             let shared = Arc::new(IoShared {
@@ -280,13 +359,13 @@ impl Engine {
             let s = shared.clone();
             let join = std::thread::Builder::new()
                 .name(format!("ringmq-io-{i}"))
-                .spawn(move || io_thread::run(s, ready_tx))
+                .spawn(move || io_thread::run(s, choice, ready_tx))
                 .map_err(EngineError::Io)?;
             match ready_rx.recv() {
                 Ok(Ok(())) => {}
                 Ok(Err(e)) => {
                     let _ = join.join();
-                    return Err(EngineError::Setup(e));
+                    return Err(e);
                 }
                 Err(_) => {
                     let _ = join.join();
@@ -315,6 +394,27 @@ impl Engine {
                 .map(|t| t.shared.counters.clone())
                 .collect(),
         }
+    }
+
+    /// The backend each I/O thread runs on, in thread order.
+    pub fn backends(&self) -> Vec<BackendKind> {
+        self.io_thread_stats()
+            .iter()
+            .map(|t| match t.backend {
+                IoBackend::IoUring => BackendKind::IoUring,
+                IoBackend::Epoll => BackendKind::Epoll,
+            })
+            .collect()
+    }
+
+    /// Why the automatic choice ran each I/O thread on epoll (io_uring's
+    /// setup or probe error, such as `io_uring is blocked: …`); `None` for
+    /// a thread on io_uring or on an epoll that was asked for.
+    pub fn fallback_reasons(&self) -> Vec<Option<String>> {
+        self.threads
+            .iter()
+            .map(|t| t.shared.counters.fallback.get().cloned())
+            .collect()
     }
 
     /// The counters of each I/O thread now.

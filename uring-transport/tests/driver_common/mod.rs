@@ -4,13 +4,35 @@
 
 #![allow(dead_code)] // each test binary uses a different subset
 
+/// Turns each `fn $name(impl Backend)` into two tests, `$name::io_uring`
+/// and `$name::epoll`, so every driver behaviour is held to both backends.
+#[allow(unused_macros)] // not every test binary uses it
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[test]
+                fn io_uring() {
+                    super::$name(super::driver_common::uring())
+                }
+                #[test]
+                fn epoll() {
+                    super::$name(super::driver_common::epoll())
+                }
+            }
+        )*
+    };
+}
+
 use std::collections::VecDeque;
 use std::io;
 use std::os::fd::{OwnedFd, RawFd};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use ringmq_uring::driver::{Completion, CompletionResult, Driver, OpId};
+use ringmq_uring::driver::{
+    Backend, Completion, CompletionResult, Driver, DriverConfig, EpollDriver, OpId,
+};
 
 /// A completion with its data copied out of the provided buffer.
 #[derive(Debug)]
@@ -61,7 +83,7 @@ impl From<Completion<'_>> for Event {
 }
 
 /// One loop turn: submit, wait up to 50 ms for a completion, drain.
-pub fn turn(driver: &mut Driver) -> Vec<Event> {
+pub fn turn(driver: &mut impl Backend) -> Vec<Event> {
     driver
         .submit_and_wait(1, Some(Duration::from_millis(50)))
         .expect("submit_and_wait");
@@ -88,7 +110,7 @@ impl Deadline {
 }
 
 /// Turns until `in_flight()` is 0, collecting the events seen.
-pub fn settle(driver: &mut Driver, secs: u64) -> Vec<Event> {
+pub fn settle(driver: &mut impl Backend, secs: u64) -> Vec<Event> {
     let deadline = Deadline::after(secs);
     let mut all = Vec::new();
     while driver.in_flight() > 0 {
@@ -126,7 +148,7 @@ impl Outbox {
     }
 
     /// Starts the next send if none is in flight.
-    pub fn pump(&mut self, driver: &mut Driver) {
+    pub fn pump(&mut self, driver: &mut impl Backend) {
         if self.in_flight.is_some() {
             return;
         }
@@ -177,4 +199,14 @@ pub fn pattern(len: usize, seed: u8) -> Vec<u8> {
     (0..len)
         .map(|i| (i.wrapping_mul(31) % 251) as u8 ^ seed)
         .collect()
+}
+
+/// An io_uring driver with the default sizes.
+pub fn uring() -> Driver {
+    Driver::new(&DriverConfig::default()).expect("io_uring setup")
+}
+
+/// An epoll driver with the default sizes.
+pub fn epoll() -> EpollDriver {
+    EpollDriver::new(&DriverConfig::default()).expect("epoll setup")
 }

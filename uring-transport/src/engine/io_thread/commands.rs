@@ -3,7 +3,7 @@
 
 use super::*;
 
-impl IoThread {
+impl<B: Backend> IoThread<B> {
     pub(super) fn entry(&mut self, sock: &Arc<SharedSocket>) -> &mut SockEntry {
         self.sockets.entry(sock.id()).or_insert_with(|| SockEntry {
             sock: sock.clone(),

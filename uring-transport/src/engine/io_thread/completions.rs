@@ -3,7 +3,7 @@
 use super::pump::submit_send;
 use super::*;
 
-impl IoThread {
+impl<B: Backend> IoThread<B> {
     pub(super) fn reap(&mut self) {
         let mut done = std::mem::take(&mut self.done);
         {
@@ -140,8 +140,8 @@ impl IoThread {
     pub(super) fn finish(&mut self) {
         // Dropping the driver cancels every operation still armed (accepts,
         // recvs, the eventfd read) and waits for the kernel's last
-        // completions before any buffer or descriptor goes.
-        self.deferred_close.clear();
+        // completions before any buffer or descriptor goes (retired
+        // descriptors included).
     }
 }
 

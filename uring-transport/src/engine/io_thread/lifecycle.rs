@@ -4,7 +4,7 @@
 
 use super::*;
 
-impl IoThread {
+impl<B: Backend> IoThread<B> {
     pub(super) fn start_connect(&mut self, ck: Key) {
         let Some(c) = self.connecters.get(ck) else {
             return;
@@ -318,6 +318,6 @@ impl IoThread {
             }
         }
         conn.sock.wake_waiters();
-        self.deferred_close.push(conn.fd);
+        self.driver.retire(conn.fd);
     }
 }

@@ -3,7 +3,7 @@
 
 use super::*;
 
-impl IoThread {
+impl<B: Backend> IoThread<B> {
     /// Decodes what the session holds and writes whole messages to the pipe
     /// while it has room; publishes them with one flush per batch.
     pub(super) fn pump_in(&mut self, k: Key) {
@@ -228,7 +228,7 @@ const MAX_IOVECS: usize = 1024;
 /// Writes a connection's pending chunks: one `send` for a single buffer, one
 /// `sendmsg` gathering several (large frames travel from the application's
 /// own buffers, see `ringmq_core::zmtp::session::ZERO_COPY_MIN`).
-pub(super) fn submit_send(driver: &mut Driver, conn: &Conn, k: Key) {
+pub(super) fn submit_send<B: Backend>(driver: &mut B, conn: &Conn, k: Key) {
     let fd = conn.fd.as_raw_fd();
     let user = Token::Conn(k).encode();
     match conn.sending.as_slice() {

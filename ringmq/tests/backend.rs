@@ -1,0 +1,115 @@
+//! Which kernel interface the I/O threads drive: chosen by
+//! `RINGMQ_BACKEND` or `Context::set_backend`, shown by
+//! `Context::io_backends` and the snapshot, and chosen automatically where
+//! io_uring is blocked — proven here under a real seccomp filter that
+//! fails io_uring's system calls with `EPERM`, as Docker's default profile
+//! does.
+
+mod common;
+
+use common::{socket, Transport};
+use ringmq as zmq;
+use ringmq_uring::driver::{Driver, DriverConfig, SetupErrorKind};
+
+/// A PUSH/PULL round over tcp on `ctx`; returns its I/O threads' backends.
+fn round_trip(ctx: &zmq::Context) -> Vec<&'static str> {
+    let pull = socket(ctx, zmq::PULL);
+    let ep = common::bind(&pull, Transport::Tcp, "backend").expect("tcp works here");
+    let push = socket(ctx, zmq::PUSH);
+    push.connect(&ep).unwrap();
+    for i in 0..100 {
+        push.send(format!("m{i}").as_str(), 0).unwrap();
+    }
+    for i in 0..100 {
+        assert_eq!(pull.recv_string(0).unwrap().unwrap(), format!("m{i}"));
+    }
+    ctx.io_backends()
+}
+
+fn io_uring_works_here() -> bool {
+    Driver::probe(&DriverConfig::default()).is_ok()
+}
+
+#[test]
+fn set_backend_epoll_runs_the_engine_on_epoll_and_says_so() {
+    let ctx = zmq::Context::new();
+    ctx.set_backend("epoll").unwrap();
+    assert_eq!(round_trip(&ctx), ["epoll"]);
+    assert_eq!(ctx.io_fallback_reason(), None, "epoll was asked for");
+    let snap = ctx.snapshot();
+    assert_eq!(snap.io_threads.len(), 1);
+    assert_eq!(snap.io_threads[0].backend.name(), "epoll");
+    let json = serde_json::to_string(&snap.io_threads[0]).unwrap();
+    assert!(json.contains("\"backend\":\"epoll\""), "{json}");
+}
+
+#[test]
+fn auto_and_uring_take_io_uring_where_it_works() {
+    if !io_uring_works_here() {
+        eprintln!("skipped: io_uring is blocked here (the seccomp test covers that case)");
+        return;
+    }
+    for name in ["auto", "uring", "io_uring"] {
+        let ctx = zmq::Context::new();
+        ctx.set_backend(name).unwrap();
+        assert_eq!(round_trip(&ctx), ["io_uring"], "{name}");
+    }
+}
+
+#[test]
+fn an_unknown_backend_name_is_einval() {
+    let ctx = zmq::Context::new();
+    assert_eq!(ctx.set_backend("kqueue"), Err(zmq::Error::EINVAL));
+    assert!(ctx.io_backends().is_empty(), "no engine started yet");
+}
+
+#[test]
+fn the_environment_variable_chooses_when_the_context_does_not() {
+    let ctx = zmq::Context::new();
+    let backends = round_trip(&ctx);
+    match std::env::var("RINGMQ_BACKEND").as_deref() {
+        Ok("epoll") => assert_eq!(backends, ["epoll"]),
+        Ok("uring") => assert_eq!(backends, ["io_uring"]),
+        _ if io_uring_works_here() => assert_eq!(backends, ["io_uring"]),
+        _ => assert_eq!(backends, ["epoll"]),
+    }
+}
+
+/// The filter binds the thread that installs it and the threads it starts
+/// (the context's I/O threads among them), so the test runs in a thread
+/// of its own and leaves the rest of the process alone.
+#[test]
+fn with_io_uring_blocked_by_seccomp_auto_falls_back_to_epoll_and_uring_says_why() {
+    std::thread::spawn(|| {
+        ringmq_uring::driver::block_io_uring_in_this_thread().expect("seccomp filter");
+        let err = Driver::new(&DriverConfig::default())
+            .err()
+            .expect("io_uring_setup is refused under the filter");
+        assert_eq!(err.kind(), SetupErrorKind::Blocked, "{err}");
+        assert_eq!(
+            err.raw_os_error(),
+            Some(1),
+            "EPERM, as Docker's profile returns"
+        );
+
+        let auto = zmq::Context::new();
+        auto.set_backend("auto").unwrap();
+        assert_eq!(round_trip(&auto), ["epoll"]);
+        assert_eq!(auto.snapshot().io_threads[0].backend.name(), "epoll");
+        let why = auto.io_fallback_reason().expect("the fallback says why");
+        assert!(why.contains("io_uring is blocked"), "{why}");
+
+        let forced = zmq::Context::new();
+        forced.set_backend("uring").unwrap();
+        let s = socket(&forced, zmq::PULL);
+        assert_eq!(s.bind("tcp://127.0.0.1:*"), Err(zmq::Error::EMTHREAD));
+        let why = forced.engine_error().expect("the reason is kept");
+        assert!(why.contains("io_uring is blocked"), "{why}");
+        assert!(why.contains("seccomp"), "{why}");
+        // inproc does not need the engine.
+        let a = socket(&forced, zmq::PAIR);
+        a.bind("inproc://still-works").unwrap();
+    })
+    .join()
+    .expect("the test thread");
+}
