@@ -432,8 +432,13 @@ impl Net {
             let other = 1 - side;
             moved |= self.take_notice(ci, side);
             moved |= self.transmit(ci, side);
-            moved |= self.carry(ci, side);
-            moved |= self.deliver(ci, other);
+            // As the engine does: a link delivers when input arrived, or
+            // when its pipe's notifier reported room (`take_notice`) —
+            // never by polling, so a lost wake-up shows here.
+            if self.carry(ci, side) {
+                self.deliver(ci, other);
+                moved = true;
+            }
             moved |= self.end_of_stream(ci, side);
         }
         moved
