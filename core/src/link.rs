@@ -507,3 +507,129 @@ pub fn attach_pipe(
         _ => socket.attach(peer),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::zmtp::SessionConfig;
+    use crate::SocketType::{self, Pull, Push};
+
+    /// A connecter's link on `a`, an accepted one on `b`, handshaken by
+    /// moving whole writes across.
+    struct Pair {
+        a: (Socket, Link),
+        b: (Socket, Link),
+    }
+
+    fn side(t: SocketType, role: Role) -> (Socket, Link) {
+        let session = Session::new(SessionConfig::new(t), Duration::ZERO);
+        (Socket::new(t), Link::new(session, role))
+    }
+
+    /// Writes what `from` has to `to`; true if anything moved.
+    fn carry(from: &mut Link, to: &mut Link) -> bool {
+        let Some(chunks) = from.poll_transmit() else {
+            return false;
+        };
+        let bytes: Vec<u8> = chunks.concat();
+        to.handle_input(&bytes);
+        assert!(from.sent(bytes.len()).is_none());
+        true
+    }
+
+    fn deliver((socket, link): &mut (Socket, Link)) {
+        loop {
+            match link.pump_in(|_| {}) {
+                Input::Done => return,
+                Input::Ready(peer) => {
+                    let (p, end) = attach_pipe(socket, None, peer).unwrap();
+                    link.attach(p, end);
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+
+    impl Pair {
+        fn new(a: SocketType, b: SocketType) -> Pair {
+            let mut pair = Pair {
+                a: side(a, Role::Connecter),
+                b: side(b, Role::Accepted),
+            };
+            pair.settle();
+            assert!(pair.a.1.pipe().is_some() && pair.b.1.pipe().is_some());
+            pair
+        }
+
+        fn settle(&mut self) {
+            loop {
+                self.a.1.pump_out(|_| {});
+                self.b.1.pump_out(|_| {});
+                let ab = carry(&mut self.a.1, &mut self.b.1);
+                let ba = carry(&mut self.b.1, &mut self.a.1);
+                deliver(&mut self.a);
+                deliver(&mut self.b);
+                self.a.0.process_arrivals();
+                self.b.0.process_arrivals();
+                if !ab && !ba {
+                    return;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_short_write_keeps_the_rest_in_flight_and_nothing_else_is_taken() {
+        let mut p = Pair::new(Push, Pull);
+        let (socket, link) = &mut p.a;
+        socket.send(Multipart::single("hello")).unwrap();
+        link.notified();
+        link.pump_out(|_| {});
+        let total: usize = link.poll_transmit().unwrap().iter().map(Bytes::len).sum();
+        let rest: usize = link.sent(3).unwrap().iter().map(Bytes::len).sum();
+        assert_eq!(rest, total - 3);
+        socket.send(Multipart::single("again")).unwrap();
+        link.notified();
+        link.pump_out(|_| {});
+        assert!(link.poll_transmit().is_none(), "one write in flight");
+        assert_eq!(link.in_flight().iter().map(Bytes::len).sum::<usize>(), rest);
+        assert!(link.sent(rest).is_none());
+        assert!(link.poll_transmit().is_some(), "then the next");
+    }
+
+    #[test]
+    fn lose_keeps_only_a_link_that_waits_for_room() {
+        let mut p = Pair::new(Push, Pull);
+        assert!(!p.b.1.lose(), "nothing waits: finish at once");
+        let mut p = Pair::new(Push, Pull);
+        let hwm = p.b.0.options().rcvhwm;
+        for n in 0..hwm + 5 {
+            p.a.0.send(Multipart::single(n.to_string())).unwrap();
+            p.a.1.notified();
+            p.settle();
+        }
+        assert_eq!(p.b.1.state(), State::Paused);
+        assert!(p.b.1.lose());
+        assert_eq!(p.b.1.state(), State::Draining { waiting: true });
+        assert!(
+            p.b.1.poll_timeout().is_none(),
+            "no heartbeat for a gone peer"
+        );
+        assert!(p.b.1.poll_transmit().is_none(), "nothing more written");
+        for _ in 0..hwm {
+            p.b.0.recv().unwrap();
+        }
+        assert!(p.b.1.notified(), "room: deliver the rest");
+        assert!(matches!(p.b.1.pump_in(|_| {}), Input::Drained));
+    }
+
+    #[test]
+    fn a_connecter_keeps_its_pipe_an_accepted_connection_gives_it_up() {
+        let p = Pair::new(Push, Pull);
+        let (a_pipe, b_pipe) = (p.a.1.pipe().unwrap(), p.b.1.pipe().unwrap());
+        assert!(matches!(p.a.1.finish(), Leftover::Keep(id, _) if id == a_pipe));
+        assert!(matches!(p.b.1.finish(), Leftover::Detach(id) if id == b_pipe));
+        let (_, unattached) = side(Push, Role::Connecter);
+        assert!(matches!(unattached.finish(), Leftover::Nothing));
+    }
+}
