@@ -10,6 +10,8 @@
 //! - [`zmtp`]: the ZMTP 3.1 wire protocol (greeting, handshake, frames,
 //!   commands) as a state machine, [`zmtp::Session`].
 //! - [`pipe`]: per-peer message queues with high-water marks.
+//! - [`link`]: one connection's session and pipe, backpressure, linger and
+//!   reconnect, driven by the engine and by [`sim`].
 //! - [`strategy`]: load-balance, fair-queue and dist.
 //! - [`trie`], [`mtrie`]: subscription tries.
 //! - [`socket`]: the eleven socket types over those pieces.
@@ -18,6 +20,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod link;
 pub mod msg;
 pub mod mtrie;
 pub mod options;

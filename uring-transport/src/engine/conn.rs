@@ -4,9 +4,9 @@
 use crate::driver::OpId;
 use crate::engine::{Remote, TransportOptions};
 use crate::shared::{Sampler, SharedSocket};
-use bytes::Bytes;
+use ringmq_core::link::Link;
 use ringmq_core::pipe::End;
-use ringmq_core::zmtp::{Session, SessionConfig};
+use ringmq_core::zmtp::SessionConfig;
 use ringmq_core::{Error, PipeId};
 use std::os::fd::OwnedFd;
 use std::path::PathBuf;
@@ -167,28 +167,17 @@ pub(crate) enum Origin {
     Connecter(Key),
 }
 
-/// One tcp or ipc connection.
+/// One tcp or ipc connection: the I/O (descriptor, operations in flight,
+/// timer) around its [`Link`], which holds the protocol (session, pipe,
+/// backpressure, linger).
 pub(crate) struct Conn {
     pub sock: Arc<SharedSocket>,
     pub fd: OwnedFd,
     pub origin: Origin,
-    /// `None` until a connect completes.
-    pub session: Option<Session>,
-    pub pipe: Option<PipeId>,
-    /// This connection's end of `pipe`: it reads what the socket routed to
-    /// the peer and writes what the peer sent, without the socket's lock.
-    pub end: Option<End>,
-    /// The end may have messages to read: it was told of input (or just
-    /// attached) and has not gone idle since.
-    pub out_awake: bool,
+    /// `None` until the transport is up (a connect completes).
+    pub link: Option<Link>,
     /// The multishot recv. Invariant: at most one.
     pub recv: Recv,
-    /// The chunks being written (empty: no send in flight). Invariant: at
-    /// most one send in flight per connection, so bytes can never be
-    /// reordered.
-    pub sending: Vec<Bytes>,
-    /// Where it is in its life (see [`ConnState`]).
-    pub state: ConnState,
     /// The session timer currently in the heap.
     pub timer_at: Option<Instant>,
     /// The endpoint this connection belongs to: the bound one it was
@@ -204,12 +193,11 @@ pub(crate) struct Conn {
 }
 
 impl Conn {
-    /// A connection of `sock` on `fd`, before its session starts.
+    /// A connection of `sock` on `fd`, before its link starts.
     pub(crate) fn new(
         sock: Arc<SharedSocket>,
         fd: OwnedFd,
         origin: Origin,
-        state: ConnState,
         endpoint: String,
         peer_addr: String,
     ) -> Conn {
@@ -217,13 +205,8 @@ impl Conn {
             sock,
             fd,
             origin,
-            session: None,
-            pipe: None,
-            end: None,
-            out_awake: false,
+            link: None,
             recv: Recv::Off,
-            sending: Vec::new(),
-            state,
             timer_at: None,
             endpoint,
             peer_addr,
@@ -252,57 +235,5 @@ impl Recv {
             Recv::Off => None,
             Recv::Armed(op) | Recv::Cancelling(op) => Some(op),
         }
-    }
-}
-
-/// Where a connection is in its life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum ConnState {
-    /// Reading and writing.
-    Open,
-    /// Input stopped: the pipe towards the socket is at its high-water
-    /// mark. The socket's receive posts `Cmd::Pump` once it has room.
-    Paused,
-    /// The socket closed: it flushes what was queued, reads only to finish
-    /// a handshake, then closes.
-    Closing,
-    /// The peer is gone (end of stream, or an error) while input it sent
-    /// was still waiting for room in the pipe. The connection neither reads
-    /// nor writes any more; it stays only until that input is delivered
-    /// (`waiting` false), then closes: what a peer sent before leaving stays
-    /// receivable.
-    Draining {
-        /// Input is still waiting for room.
-        waiting: bool,
-    },
-}
-
-impl ConnState {
-    /// Records whether the last `pump_in` stopped for lack of room.
-    pub(crate) fn set_blocked(&mut self, blocked: bool) {
-        *self = match *self {
-            ConnState::Open | ConnState::Paused if blocked => ConnState::Paused,
-            ConnState::Open | ConnState::Paused => ConnState::Open,
-            ConnState::Draining { .. } => ConnState::Draining { waiting: blocked },
-            ConnState::Closing => ConnState::Closing,
-        };
-    }
-
-    /// Input waits for room in the pipe.
-    pub(crate) fn is_blocked(self) -> bool {
-        matches!(
-            self,
-            ConnState::Paused | ConnState::Draining { waiting: true }
-        )
-    }
-
-    /// The peer is gone: nothing more is read or written.
-    pub(crate) fn is_draining(self) -> bool {
-        matches!(self, ConnState::Draining { .. })
-    }
-
-    /// The socket closed.
-    pub(crate) fn is_closing(self) -> bool {
-        self == ConnState::Closing
     }
 }

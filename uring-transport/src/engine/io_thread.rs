@@ -2,25 +2,28 @@
 //!
 //! Each turn: run queued commands, fire due timers, then one
 //! `submit_and_wait` whose timeout is the next timer, then handle every
-//! completion. Between a socket and a connection's ZMTP session, messages
-//! move through the connection's lock-free pipe in batches: all that fits
-//! in the session's output buffer is read and encoded, then written with one
-//! send; all that a receive decoded is written to the pipe, then published
-//! with one flush. The socket's lock is taken only to attach and detach.
+//! completion. Each connection's protocol is a `ringmq_core::link::Link`
+//! (its ZMTP session and pipe end); the thread does its I/O. Between a
+//! socket and a connection, messages move through the connection's
+//! lock-free pipe in batches: all that fits in the link's output batch is
+//! read and encoded, then written with one send; all that a receive decoded
+//! is written to the pipe, then published with one flush. The socket's lock
+//! is taken only to attach and detach.
 
-use super::conn::{Conn, ConnState, Connecter, Key, Listener, Origin, Recv, Slab, Token};
+use super::conn::{Conn, Connecter, Key, Listener, Origin, Recv, Slab, Token};
 use super::{BackendChoice, Cmd, ConnNotify, EngineError, IoShared, PumpTarget, Remote};
 use crate::driver::{
     Backend, BackendKind, Completion, CompletionResult, Driver, DriverConfig, EpollDriver,
 };
 use crate::shared::{monotonic_ns, sample_interval, ConnEventKind, SharedSocket};
+use ringmq_core::link::{attach_pipe, Input, Leftover, Link, Role};
 use ringmq_core::pipe::{End, PeerMeta};
 use ringmq_core::snapshot::IoThreadSnapshot;
-use ringmq_core::zmtp::{Event, Session, SessionConfig};
+use ringmq_core::zmtp::{Session, SessionConfig};
 use ringmq_core::{Error, PipeId, SocketType};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{fence, Ordering};
 use std::sync::mpsc::SyncSender;
 use std::sync::Arc;
@@ -30,11 +33,6 @@ mod commands;
 mod completions;
 mod lifecycle;
 mod pump;
-
-/// Encode messages into a session until this many bytes wait to be written.
-/// One send then carries them all: the coalescing that saves a syscall per
-/// message. (A measurement in the perf suite will tune it.)
-const OUT_BATCH: usize = 256 * 1024;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Timer {
@@ -230,14 +228,14 @@ impl<B: Backend> IoThread<B> {
                     let Some(conn) = self.conns.get_mut(k) else {
                         continue;
                     };
-                    if conn.timer_at != Some(at) || conn.state.is_draining() {
-                        continue; // superseded, or the peer left already
+                    if conn.timer_at != Some(at) {
+                        continue; // superseded (or the peer left already)
                     }
                     conn.timer_at = None;
                     let r = conn
-                        .session
+                        .link
                         .as_mut()
-                        .map_or(Ok(()), |s| s.handle_timeout(sess_now));
+                        .map_or(Ok(()), |l| l.handle_timeout(sess_now));
                     if let Err(e) = r {
                         self.lose_conn(k, &e.to_string());
                     } else {

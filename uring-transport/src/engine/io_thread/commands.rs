@@ -210,10 +210,8 @@ impl<B: Backend> IoThread<B> {
         // it queued while its peer was away. `check_linger` drops each once
         // nothing is left for it (or at the deadline).
         for k in conns {
-            if let Some(conn) = self.conns.get_mut(k) {
-                if !conn.state.is_draining() {
-                    conn.state = ConnState::Closing;
-                }
+            if let Some(link) = self.conns.get_mut(k).and_then(|c| c.link.as_mut()) {
+                link.close();
             }
             // Stops reading (except to finish a handshake, see arm_recv).
             self.arm_recv(k);
@@ -238,21 +236,15 @@ impl<B: Backend> IoThread<B> {
         let conns = entry.conns.clone();
         let connecters = entry.connecters.clone();
         for k in conns {
-            let flushed = self.conns.get(k).is_none_or(|c| {
-                let established = c.session.as_ref().is_some_and(|s| s.is_established());
-                if !established {
-                    // Connecting, or in its handshake: nothing was sent yet.
-                    // Worth waiting for only as a connecter's new connection
-                    // with messages queued for it.
-                    return match c.origin {
-                        Origin::Connecter(ck) => !self.connecter_has_queued(ck),
-                        Origin::Accepted => true,
-                    };
-                }
-                let queued = c.end.as_ref().is_some_and(|e| e.in_len() > 0);
-                let pending = c.session.as_ref().is_some_and(|s| s.output_len() > 0);
-                // A connection whose peer is gone has nobody to flush to.
-                c.state.is_draining() || (!queued && !pending && c.sending.is_empty())
+            let flushed = self.conns.get(k).is_none_or(|c| match c.link.as_ref() {
+                Some(link) if link.is_established() => link.is_flushed(),
+                // Connecting, or in its handshake: nothing was sent yet.
+                // Worth waiting for only as a connecter's new connection
+                // with messages queued for it.
+                _ => match c.origin {
+                    Origin::Connecter(ck) => !self.connecter_has_queued(ck),
+                    Origin::Accepted => true,
+                },
             });
             if force || flushed {
                 self.close_conn(k);
@@ -287,11 +279,13 @@ impl<B: Backend> IoThread<B> {
         let Some(e) = self.sockets.get(&c.sock_id) else {
             return false;
         };
-        let end = c
-            .end
-            .as_ref()
-            .or_else(|| c.conn.and_then(|k| self.conns.get(k)?.end.as_ref()));
-        !matches!(e.sock.socket_type(), SocketType::Sub | SocketType::XSub)
-            && end.is_some_and(|e| e.in_len() > 0)
+        let queued = match c.end.as_ref() {
+            Some(end) => end.in_len() > 0,
+            None => c
+                .conn
+                .and_then(|k| self.conns.get(k)?.link.as_ref())
+                .is_some_and(Link::has_queued),
+        };
+        !matches!(e.sock.socket_type(), SocketType::Sub | SocketType::XSub) && queued
     }
 }

@@ -51,7 +51,6 @@ impl<B: Backend> IoThread<B> {
                     sock.clone(),
                     fd,
                     Origin::Accepted,
-                    ConnState::Open,
                     endpoint,
                     peer_addr,
                 ));
@@ -106,26 +105,15 @@ impl<B: Backend> IoThread<B> {
                 let Some(conn) = self.conns.get_mut(k) else {
                     return;
                 };
-                // Drop what the kernel took; a short write resends the rest.
-                // (Whole chunks are removed in one drain: with thousands of
-                // chunks, removing them one by one from the front is
-                // quadratic.)
-                let mut n = n;
-                let mut whole = 0;
-                for chunk in &mut conn.sending {
-                    if n >= chunk.len() {
-                        n -= chunk.len();
-                        whole += 1;
-                    } else {
-                        *chunk = chunk.slice(n..);
-                        break;
-                    }
-                }
-                conn.sending.drain(..whole);
-                if !conn.sending.is_empty() {
-                    submit_send(&mut self.driver, conn, k);
+                let fd = conn.fd.as_raw_fd();
+                let Some(link) = conn.link.as_mut() else {
+                    return;
+                };
+                if let Some(rest) = link.sent(n) {
+                    // A short write: the rest goes now.
+                    submit_send(&mut self.driver, fd, rest, k);
                 } else {
-                    let closing = conn.state.is_closing();
+                    let closing = link.is_closing();
                     let sock_id = conn.sock.id();
                     self.pump_out(k);
                     if closing {
@@ -178,8 +166,8 @@ fn classify(c: Completion<'_>, conns: &mut Slab<Conn>, done: &mut Vec<Done>) {
             match c.result {
                 CompletionResult::Connected => done.push(Done::Connected(k)),
                 CompletionResult::Received(data) => {
-                    if let Some(s) = conn.session.as_mut() {
-                        s.handle_input(data);
+                    if let Some(link) = conn.link.as_mut() {
+                        link.handle_input(data);
                     }
                     done.push(Done::Input(k));
                     if !c.more {
@@ -196,7 +184,7 @@ fn classify(c: Completion<'_>, conns: &mut Slab<Conn>, done: &mut Vec<Done>) {
                     done.push(Done::RecvEnded(k, false));
                 }
                 CompletionResult::Sent(n) => done.push(Done::Sent(k, n)),
-                CompletionResult::Error(e) if is_recv || conn.session.is_some() => {
+                CompletionResult::Error(e) if is_recv || conn.link.is_some() => {
                     if is_recv {
                         conn.recv = Recv::Off;
                     }

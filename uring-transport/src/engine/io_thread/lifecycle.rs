@@ -13,8 +13,6 @@ impl<B: Backend> IoThread<B> {
             return;
         };
         let sock = entry.sock.clone();
-        // A lingering socket's reconnection: it only flushes.
-        let closing = entry.closing.is_some();
         let (domain, addr) = match &c.remote {
             Remote::Tcp(a) => (
                 socket2::Domain::for_address(*a),
@@ -40,16 +38,10 @@ impl<B: Backend> IoThread<B> {
         }
         let fd = OwnedFd::from(s);
         let raw = fd.as_raw_fd();
-        let state = if closing {
-            ConnState::Closing
-        } else {
-            ConnState::Open
-        };
         let k = self.conns.insert(Conn::new(
             sock.clone(),
             fd,
             Origin::Connecter(ck),
-            state,
             endpoint,
             peer_addr,
         ));
@@ -86,7 +78,20 @@ impl<B: Backend> IoThread<B> {
         let Some(conn) = self.conns.get_mut(k) else {
             return;
         };
-        conn.session = Some(Session::new(cfg, now));
+        let role = match conn.origin {
+            Origin::Accepted => Role::Accepted,
+            Origin::Connecter(_) => Role::Connecter,
+        };
+        let mut link = Link::new(Session::new(cfg, now), role);
+        if self
+            .sockets
+            .get(&conn.sock.id())
+            .is_some_and(|e| e.closing.is_some())
+        {
+            // A lingering socket's reconnection: it only flushes.
+            link.close();
+        }
+        conn.link = Some(link);
         self.arm_recv(k);
         self.try_send(k);
         self.refresh_timer(k);
@@ -96,12 +101,8 @@ impl<B: Backend> IoThread<B> {
         let Some(conn) = self.conns.get_mut(k) else {
             return;
         };
-        let established = conn.session.as_ref().is_some_and(Session::is_established);
-        // A closing socket reads only to complete a handshake: a lingering
-        // connecter's new connection must finish it before it can flush.
-        let wants = conn.session.as_ref().is_some_and(|s| s.wants_input())
-            && (!conn.state.is_closing() || !established);
-        let reads = matches!(conn.state, ConnState::Open | ConnState::Closing);
+        let wants = conn.link.as_ref().is_some_and(Link::wants_input);
+        let reads = conn.link.as_ref().is_some_and(Link::may_read);
         match conn.recv {
             Recv::Off if reads && wants => {
                 conn.recv = Recv::Armed(
@@ -112,7 +113,7 @@ impl<B: Backend> IoThread<B> {
             Recv::Armed(op) if !wants => {
                 // Backpressure: the session holds as much undecoded input as
                 // it may; stop the kernel from reading more until it has
-                // room. (Or the socket is closing.)
+                // room. (Or the socket is closing, or the peer is gone.)
                 conn.recv = Recv::Cancelling(op);
                 self.driver.cancel(op);
             }
@@ -140,26 +141,20 @@ impl<B: Backend> IoThread<B> {
         let peer_type = meta.socket_type;
         let attached: Result<(PipeId, End), String> = {
             let mut core = sock.lock();
-            let attached = match kept {
-                Some((p, end)) if core.pipe(p).is_some() => {
-                    core.hiccup(p);
-                    Ok((p, end))
+            let attached = attach_pipe(&mut core, kept, meta).map_err(|_| {
+                if core.socket_type().is_compatible(peer_type) {
+                    format!(
+                        "refused by {}: peer already attached or identity in use",
+                        core.socket_type().name()
+                    )
+                } else {
+                    format!(
+                        "peer socket type {} is not compatible with {}",
+                        peer_type.name(),
+                        core.socket_type().name()
+                    )
                 }
-                _ => core.attach(meta).map_err(|_| {
-                    if core.socket_type().is_compatible(peer_type) {
-                        format!(
-                            "refused by {}: peer already attached or identity in use",
-                            core.socket_type().name()
-                        )
-                    } else {
-                        format!(
-                            "peer socket type {} is not compatible with {}",
-                            peer_type.name(),
-                            core.socket_type().name()
-                        )
-                    }
-                }),
-            };
+            });
             if let Ok((p, end)) = &attached {
                 // Once per end (a kept end has its notifier already).
                 end.set_notify(Arc::new(ConnNotify {
@@ -173,11 +168,11 @@ impl<B: Backend> IoThread<B> {
         match attached {
             Ok((p, end)) => {
                 let conn = self.conns.get_mut(k).expect("caller checked");
-                conn.pipe = Some(p);
-                conn.end = Some(end);
-                // What the socket queued before (a kept pipe's backlog, the
-                // subscriptions replayed at attach) is read at once.
-                conn.out_awake = true;
+                if let Some(link) = conn.link.as_mut() {
+                    // What the socket queued before (a kept pipe's backlog,
+                    // the subscriptions replayed at attach) is read at once.
+                    link.attach(p, end);
+                }
                 if let Origin::Connecter(ck) = conn.origin {
                     if let Some(c) = self.connecters.get_mut(ck) {
                         c.pipe = Some(p);
@@ -198,9 +193,7 @@ impl<B: Backend> IoThread<B> {
     ///
     /// A connection whose input is waiting for room in the socket's queue is
     /// kept instead, reading and writing nothing, until `pump_in` has
-    /// delivered that input: the session may have read well past the queue's
-    /// HWM (up to its input high-water mark) before the end of the stream,
-    /// and closing now would lose messages the peer sent before leaving.
+    /// delivered that input (see `Link::lose`).
     ///
     /// `why` says what happened, for the inspector's event.
     pub(super) fn lose_conn(&mut self, k: Key, why: &str) {
@@ -236,15 +229,18 @@ impl<B: Backend> IoThread<B> {
         let Some(conn) = self.conns.get_mut(k) else {
             return;
         };
-        if conn.reported || conn.session.is_none() {
+        let Some(link) = conn.link.as_ref() else {
+            return;
+        };
+        if conn.reported {
             return;
         }
-        conn.reported = true;
-        let kind = if conn.pipe.is_some() {
+        let kind = if link.pipe().is_some() {
             ConnEventKind::Disconnected
         } else {
             ConnEventKind::HandshakeFailed
         };
+        conn.reported = true;
         let endpoint = match conn.origin {
             Origin::Accepted => conn.peer_addr.clone(),
             Origin::Connecter(_) => conn.endpoint.clone(),
@@ -258,16 +254,9 @@ impl<B: Backend> IoThread<B> {
         let Some(conn) = self.conns.get_mut(k) else {
             return false;
         };
-        // `Paused`: the last `pump_in` stopped for lack of room, so the
-        // session may hold more. A closing socket's input has no reader;
-        // a dead (or never established) session has nothing to give.
-        let waiting = conn.state == ConnState::Paused
-            && conn.pipe.is_some()
-            && conn.session.as_ref().is_some_and(Session::is_established);
-        if !waiting {
+        if !conn.link.as_mut().is_some_and(Link::lose) {
             return false;
         }
-        conn.state = ConnState::Draining { waiting: true };
         // No heartbeat can fail a peer that is already gone.
         conn.timer_at = None;
         if let Recv::Armed(op) = conn.recv {
@@ -284,7 +273,7 @@ impl<B: Backend> IoThread<B> {
         if let Some(op) = conn.recv.op() {
             self.driver.cancel(op);
         }
-        if !conn.reported && conn.session.is_some() {
+        if !conn.reported && conn.link.is_some() {
             // Closed by this side: disconnect, unbind or close.
             let endpoint = match conn.origin {
                 Origin::Accepted => conn.peer_addr.clone(),
@@ -296,26 +285,29 @@ impl<B: Backend> IoThread<B> {
         if let Some(e) = self.sockets.get_mut(&sock_id) {
             e.conns.retain(|c| *c != k);
         }
-        let mut end = conn.end;
-        let keep_pipe = match conn.origin {
-            Origin::Connecter(ck) => match self.connecters.get_mut(ck) {
-                Some(c) => {
-                    c.conn = None;
-                    if end.is_some() {
-                        c.end = end.take();
-                    }
-                    true
-                }
-                None => false,
-            },
-            Origin::Accepted => false,
-        };
-        drop(end);
-        if let Some(p) = conn.pipe {
-            if !keep_pipe {
-                conn.sock.lock().detach(p);
-                conn.sock.clear_peer_addr(p);
+        if let Origin::Connecter(ck) = conn.origin {
+            if let Some(c) = self.connecters.get_mut(ck) {
+                c.conn = None;
             }
+        }
+        let detach = match conn.link.map(Link::finish) {
+            None | Some(Leftover::Nothing) => None,
+            Some(Leftover::Detach(p)) => Some(p),
+            Some(Leftover::Keep(p, end)) => match conn.origin {
+                // The connecter hands it to its next connection.
+                Origin::Connecter(ck) if self.connecters.get(ck).is_some() => {
+                    if let Some(c) = self.connecters.get_mut(ck) {
+                        c.end = Some(end);
+                    }
+                    None
+                }
+                // Its connecter was removed (disconnect, close).
+                _ => Some(p),
+            },
+        };
+        if let Some(p) = detach {
+            conn.sock.lock().detach(p);
+            conn.sock.clear_peer_addr(p);
         }
         conn.sock.wake_waiters();
         self.driver.retire(conn.fd);

@@ -1,94 +1,50 @@
-//! Messages between a connection's session and its pipe: decoded input
-//! written to the pipe, the pipe's output encoded and sent.
+//! Messages between a connection's link and the ring: decoded input
+//! written to the pipe, the pipe's output encoded and sent. The protocol
+//! (batching, backpressure, the write in flight) is `ringmq_core::link`'s;
+//! this is the I/O around it.
 
 use super::*;
+use bytes::Bytes;
 
 impl<B: Backend> IoThread<B> {
-    /// Decodes what the session holds and writes whole messages to the pipe
-    /// while it has room; publishes them with one flush per batch.
+    /// Delivers what the connection's link decoded to its pipe (see
+    /// [`Link::pump_in`]), attaching it when its handshake completes, then
+    /// reads, writes and re-arms its timer as the link now wants.
     pub(super) fn pump_in(&mut self, k: Key) {
         loop {
             let Some(conn) = self.conns.get_mut(k) else {
                 return;
             };
-            let Some(session) = conn.session.as_mut() else {
+            let Some(link) = conn.link.as_mut() else {
                 return;
             };
-            let mut step = None;
-            let mut wrote = false;
             let interval = sample_interval();
-            loop {
-                if let Some(end) = conn.end.as_mut() {
-                    if !end.has_room() {
-                        if wrote {
-                            // The socket must see these to make room.
-                            end.flush();
-                            wrote = false;
-                        }
-                        if !end.wait_for_room() {
-                            // The socket's release tells us (Cmd::Pump).
-                            conn.state.set_blocked(true);
-                            break;
-                        }
-                    }
+            let sampler = &mut conn.sampler;
+            let input = link.pump_in(|m| {
+                if sampler.tick(interval) {
+                    // Read back by the application's recv (the receive
+                    // path's latency).
+                    stamp_now(m);
                 }
-                match session.poll_event() {
-                    None => {
-                        conn.state.set_blocked(false);
-                        break;
-                    }
-                    Some(Ok(Event::Message(mut m))) => match conn.end.as_mut() {
-                        Some(end) => {
-                            if conn.sampler.tick(interval) {
-                                // Read back by the application's recv (the
-                                // receive path's latency).
-                                stamp_now(&mut m);
-                            }
-                            end.write(m);
-                            wrote = true;
-                        }
-                        None => debug_assert!(false, "message before READY"),
-                    },
-                    Some(Ok(Event::Ready(peer))) => {
-                        step = Some(Ok(peer));
-                        break;
-                    }
-                    Some(Err(e)) => {
-                        step = Some(Err(e));
-                        break;
-                    }
-                }
-            }
-            if wrote {
-                if let Some(end) = conn.end.as_ref() {
-                    end.flush();
-                }
-            }
-            match step {
-                None => break,
-                Some(Ok(peer)) => {
-                    let meta = PeerMeta {
-                        socket_type: peer.socket_type,
-                        identity: peer.identity.clone(),
-                    };
+            });
+            match input {
+                Input::Done => break,
+                Input::Ready(meta) => {
                     if !self.attach(k, meta) {
                         return;
                     }
                 }
-                Some(Err(e)) => {
+                Input::Failed(e) => {
                     self.lose_conn(k, &e.to_string());
                     return;
                 }
+                Input::Drained => {
+                    // Its peer left earlier; the last of what it sent is
+                    // delivered.
+                    self.lose_conn(k, "peer closed");
+                    return;
+                }
             }
-        }
-        if self
-            .conns
-            .get(k)
-            .is_some_and(|c| c.state == ConnState::Draining { waiting: false })
-        {
-            // Its peer left earlier; the last of what it sent is delivered.
-            self.lose_conn(k, "peer closed");
-            return;
         }
         self.arm_recv(k);
         self.pump_out(k);
@@ -108,12 +64,16 @@ impl<B: Backend> IoThread<B> {
         let Some(conn) = self.conns.get_mut(k) else {
             return;
         };
-        conn.out_awake = true;
-        let (paused, closing, sock_id) = (
-            conn.state.is_blocked(),
-            conn.state.is_closing(),
-            conn.sock.id(),
-        );
+        let sock_id = conn.sock.id();
+        let (paused, closing) = match conn.link.as_mut() {
+            Some(link) => (link.notified(), link.is_closing()),
+            None => (
+                false,
+                self.sockets
+                    .get(&sock_id)
+                    .is_some_and(|e| e.closing.is_some()),
+            ),
+        };
         if paused {
             // pump_in also pumps out.
             self.pump_in(k);
@@ -125,50 +85,23 @@ impl<B: Backend> IoThread<B> {
         }
     }
 
-    /// Reads what the socket queued, encodes it into the session and writes
-    /// it. Goes idle when the pipe is empty (the socket's next write then
-    /// posts a [`Cmd::Pump`]); stays awake when the batch is full (the
-    /// send's completion comes back here).
+    /// Reads what the socket queued, encodes it (see [`Link::pump_out`])
+    /// and writes it. The link goes idle when the pipe is empty (the
+    /// socket's next write then posts a [`Cmd::Pump`]); it stays awake when
+    /// the batch is full (the send's completion comes back here).
     pub(super) fn pump_out(&mut self, k: Key) {
         let Some(conn) = self.conns.get_mut(k) else {
             return;
         };
-        if conn.state.is_draining() {
-            // Nobody to write to; a connecter's pipe keeps its messages for
-            // the next connection.
-            return;
-        }
-        if let (true, Some(end), Some(session)) =
-            (conn.out_awake, conn.end.as_mut(), conn.session.as_mut())
-        {
-            if session.is_established() {
-                let mut took = false;
-                while session.output_len() < OUT_BATCH {
-                    if let Some(m) = end.read() {
-                        if let Some(sent_at) = m.stamp() {
-                            // A sampled message: its send path ends here,
-                            // encoded for the kernel.
-                            record_send_latency(&conn.sock, sent_at);
-                        }
-                        session.send(&m);
-                        took = true;
-                        continue;
-                    }
-                    if took {
-                        // Room in the pipe: a sender blocked at the HWM
-                        // is told once it is down to the low-water mark.
-                        end.release();
-                        took = false;
-                    }
-                    if !end.idle() {
-                        conn.out_awake = false;
-                        break;
-                    }
+        if let Some(link) = conn.link.as_mut() {
+            let sock = &conn.sock;
+            link.pump_out(|m| {
+                if let Some(sent_at) = m.stamp() {
+                    // A sampled message: its send path ends here, encoded
+                    // for the kernel.
+                    record_send_latency(sock, sent_at);
                 }
-                if took {
-                    end.release();
-                }
-            }
+            });
         }
         self.try_send(k);
     }
@@ -177,26 +110,20 @@ impl<B: Backend> IoThread<B> {
         let Some(conn) = self.conns.get_mut(k) else {
             return;
         };
-        if !conn.sending.is_empty() || conn.state.is_draining() {
-            return;
+        let fd = conn.fd.as_raw_fd();
+        if let Some(chunks) = conn.link.as_mut().and_then(Link::poll_transmit) {
+            submit_send(&mut self.driver, fd, chunks, k);
         }
-        if let Some(s) = conn.session.as_mut() {
-            s.take_output_vectored(&mut conn.sending);
-        }
-        submit_send(&mut self.driver, conn, k);
     }
 
     pub(super) fn refresh_timer(&mut self, k: Key) {
         let Some(conn) = self.conns.get_mut(k) else {
             return;
         };
-        if conn.state.is_draining() {
-            return;
-        }
         let at = conn
-            .session
+            .link
             .as_ref()
-            .and_then(|s| s.poll_timeout())
+            .and_then(Link::poll_timeout)
             .map(|d| self.start + d);
         if at != conn.timer_at {
             conn.timer_at = at;
@@ -228,10 +155,9 @@ const MAX_IOVECS: usize = 1024;
 /// Writes a connection's pending chunks: one `send` for a single buffer, one
 /// `sendmsg` gathering several (large frames travel from the application's
 /// own buffers, see `ringmq_core::zmtp::session::ZERO_COPY_MIN`).
-pub(super) fn submit_send<B: Backend>(driver: &mut B, conn: &Conn, k: Key) {
-    let fd = conn.fd.as_raw_fd();
+pub(super) fn submit_send<B: Backend>(driver: &mut B, fd: RawFd, chunks: &[Bytes], k: Key) {
     let user = Token::Conn(k).encode();
-    match conn.sending.as_slice() {
+    match chunks {
         [] => {}
         [one] => {
             driver.send(fd, one.clone(), user);
