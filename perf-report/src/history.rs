@@ -155,6 +155,16 @@ impl Run {
         self.records.iter().any(Record::dirty)
     }
 
+    /// The backend ringmq ran on in this run (records from before the epoll
+    /// backend existed, which say nothing or `io_uring`, ran on io_uring).
+    pub fn backend(&self) -> &str {
+        self.records
+            .iter()
+            .filter(|r| r.impl_name() == "ringmq")
+            .find_map(Record::engine)
+            .unwrap_or("io_uring")
+    }
+
     pub fn date(&self) -> &str {
         self.first().map_or("", Record::date)
     }
@@ -325,10 +335,10 @@ pub fn previous_of<'a>(runs: &'a [Run], current: &Run) -> Option<&'a Run> {
         runs.iter().position(|r| r.id == current.id)
     };
     let before = &runs[..end.unwrap_or(runs.len())];
-    before
-        .iter()
-        .rev()
-        .find(|r| r.commit() != current.commit() || r.dirty() != current.dirty())
+    before.iter().rev().find(|r| {
+        (r.commit() != current.commit() || r.dirty() != current.dirty())
+            && r.backend() == current.backend()
+    })
 }
 
 /// Resolves one argument: a file of bench output (its last run) or a pick in
@@ -359,7 +369,11 @@ pub fn resolve(arg: &str, history: Option<&[Run]>, current: Option<&Run>) -> Res
             // re-run of the same commit compares with its earlier run).
             let others: Vec<Run> = runs
                 .iter()
-                .filter(|r| current.is_none_or(|cur| cur.id.is_empty() || r.id != cur.id))
+                .filter(|r| {
+                    current.is_none_or(|cur| {
+                        (cur.id.is_empty() || r.id != cur.id) && r.backend() == cur.backend()
+                    })
+                })
                 .cloned()
                 .collect();
             return find_commit(&others, &c)

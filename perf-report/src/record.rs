@@ -493,6 +493,12 @@ impl Record {
         self.date.as_deref().unwrap_or("")
     }
 
+    /// The engine backend the figures of ringmq's line come from
+    /// (`impl_notes.engine`: `io_uring` or `epoll`), if it says.
+    pub fn engine(&self) -> Option<&str> {
+        self.impl_notes.as_ref()?.get("engine")?.as_str()
+    }
+
     /// The `scripts/perf` invocation that recorded this line, if any.
     pub fn run_id(&self) -> Option<&str> {
         self.run.as_deref().filter(|s| !s.is_empty())

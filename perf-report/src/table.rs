@@ -83,8 +83,8 @@ pub fn render(run: &Run) -> String {
         .map(|n| format!(", medians of {n} runs each"))
         .unwrap_or_default();
     out.push_str(&format!(
-        "Commit `{}`{}, {}{}; every implementation measured in the same run, so the ratios \
-         hold across machines better than the absolute figures.\n\n",
+        "Commit `{}`{}, {}{}, ringmq on {}; every implementation measured in the same run, \
+         so the ratios hold across machines better than the absolute figures.\n\n",
         run.label(),
         if run.dirty() {
             " (with uncommitted changes)"
@@ -96,7 +96,8 @@ pub fn render(run: &Run) -> String {
         } else {
             run.date()
         },
-        runs_per
+        runs_per,
+        run.backend()
     ));
     if let Some(m) = run.machine() {
         out.push_str(&format!("Machine: {m}.\n\n"));

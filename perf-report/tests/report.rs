@@ -444,6 +444,42 @@ fn history_parsing_tolerates_unknown_fields_and_bad_lines() {
 }
 
 #[test]
+fn a_baseline_is_never_a_run_on_the_other_backend() {
+    // run0 and run2 on io_uring (run0 from before records named the
+    // backend), run1 on epoll.
+    let mut values = Vec::new();
+    for (i, (c, engine)) in [
+        ("aaaa1111", None),
+        ("bbbb2222", Some("epoll")),
+        ("cccc3333", Some("io_uring")),
+    ]
+    .iter()
+    .enumerate()
+    {
+        for mut v in run_values(c, false, &format!("d{i}"), &|_, _| {}) {
+            v["run"] = json!(format!("run{i}"));
+            match engine {
+                Some(e) if v["impl"] == "ringmq" => v["impl_notes"] = json!({ "engine": e }),
+                _ => {}
+            }
+            values.push(v);
+        }
+    }
+    let runs = group_runs(values.into_iter().filter_map(Record::from_value).collect());
+    assert_eq!(
+        runs.iter().map(Run::backend).collect::<Vec<_>>(),
+        ["io_uring", "epoll", "io_uring"]
+    );
+    assert_eq!(previous_of(&runs, &runs[2]).unwrap().id, "run0");
+    assert!(previous_of(&runs, &runs[1]).is_none());
+    assert!(resolve("bbbb", Some(&runs), Some(&runs[2])).is_err());
+    assert_eq!(
+        resolve("aaaa", Some(&runs), Some(&runs[2])).unwrap().id,
+        "run0"
+    );
+}
+
+#[test]
 fn runs_are_picked_by_commit_prefix_and_previous_skips_reruns() {
     let mut values = Vec::new();
     for (i, (c, d)) in [

@@ -179,7 +179,24 @@ fn ringmq_version() -> String {
 }
 
 fn ringmq_notes(io_threads: i32) -> Value {
-    json!({ "io_threads": io_threads, "engine": "io_uring" })
+    json!({ "io_threads": io_threads, "engine": ringmq_backend() })
+}
+
+/// The backend ringmq's I/O threads run on in this process (`io_uring`, or
+/// `epoll` when `RINGMQ_BACKEND` asks for it or io_uring is blocked), read
+/// off a context that started them: every record says which engine its
+/// figures come from, so the history never compares one with the other.
+fn ringmq_backend() -> &'static str {
+    static BACKEND: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
+    BACKEND.get_or_init(|| {
+        let ctx = ringmq::Context::new();
+        let started = ctx
+            .socket(ringmq::PULL)
+            .and_then(|s| s.bind("tcp://127.0.0.1:*").map(|()| s));
+        let backend = ctx.io_backends().first().copied().unwrap_or("unknown");
+        drop(started);
+        backend
+    })
 }
 
 /// The version of the libzmq actually linked (not the headers').
