@@ -7,7 +7,15 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 
 macro_rules! zmq_api_peer {
-    ($peer:ident, $socket:ident, $krate:ident, $name:literal, $version:path, $notes:path) => {
+    (
+        $peer:ident,
+        $socket:ident,
+        $krate:ident,
+        $name:literal,
+        $version:path,
+        $notes:path,
+        $on_context:path
+    ) => {
         /// A peer on the `zmq` API of this crate.
         pub struct $peer {
             /// I/O threads per context (libzmq's and ringmq's default is 1).
@@ -47,6 +55,7 @@ macro_rules! zmq_api_peer {
                 let ctx = $krate::Context::new();
                 ctx.set_io_threads(self.io_threads)
                     .map_err(|e| format!("set_io_threads: {e}"))?;
+                $on_context(&ctx);
                 Ok(ctx)
             }
 
@@ -163,7 +172,8 @@ zmq_api_peer!(
     ringmq,
     "ringmq",
     ringmq_version,
-    ringmq_notes
+    ringmq_notes,
+    ringmq_remember
 );
 zmq_api_peer!(
     Libzmq,
@@ -171,7 +181,8 @@ zmq_api_peer!(
     zmq,
     "libzmq",
     libzmq_version,
-    libzmq_notes
+    libzmq_notes,
+    libzmq_remember
 );
 
 fn ringmq_version() -> String {
@@ -182,21 +193,24 @@ fn ringmq_notes(io_threads: i32) -> Value {
     json!({ "io_threads": io_threads, "engine": ringmq_backend() })
 }
 
-/// The backend ringmq's I/O threads run on in this process (`io_uring`, or
-/// `epoll` when `RINGMQ_BACKEND` asks for it or io_uring is blocked), read
-/// off a context that started them: every record says which engine its
-/// figures come from, so the history never compares one with the other.
-fn ringmq_backend() -> &'static str {
-    static BACKEND: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
-    BACKEND.get_or_init(|| {
-        let ctx = ringmq::Context::new();
-        let started = ctx
-            .socket(ringmq::PULL)
-            .and_then(|s| s.bind("tcp://127.0.0.1:*").map(|()| s));
-        let backend = ctx.io_backends().first().copied().unwrap_or("unknown");
-        drop(started);
-        backend
-    })
+/// The context of the latest ringmq run (contexts are handles: this keeps
+/// nothing alive that the run does not).
+static LAST_RINGMQ: std::sync::Mutex<Option<ringmq::Context>> = std::sync::Mutex::new(None);
+
+fn ringmq_remember(ctx: &ringmq::Context) {
+    *LAST_RINGMQ.lock().unwrap_or_else(|e| e.into_inner()) = Some(ctx.clone());
+}
+
+fn libzmq_remember(_ctx: &zmq::Context) {}
+
+/// The backend the latest run's I/O threads ran on (`io_uring`, or `epoll`
+/// when `RINGMQ_BACKEND` asks for it or io_uring is blocked): every record
+/// says which engine its figures come from, so the history never compares
+/// one with the other. `None` for a run that started no I/O thread
+/// (inproc).
+fn ringmq_backend() -> Option<&'static str> {
+    let last = LAST_RINGMQ.lock().unwrap_or_else(|e| e.into_inner());
+    last.as_ref()?.io_backends().first().copied()
 }
 
 /// The version of the libzmq actually linked (not the headers').
