@@ -221,6 +221,42 @@ fn input_split_at_every_point() {
     }
 }
 
+/// A stream of small messages (the in-place decoding's case: each read ends
+/// inside a frame, which the next read finishes) fed in pieces of every size
+/// up to 150 bytes, polled only now and then: the same messages, in order.
+#[test]
+fn small_message_stream_split_anyhow() {
+    let mut p = Pair::types(SocketType::Push, SocketType::Pull);
+    p.drive();
+    let mut sent = Vec::new();
+    for i in 0..200usize {
+        let body = vec![i as u8; i % 71];
+        let m = if i % 17 == 0 {
+            msg(&[b"k", &body])
+        } else if i % 29 == 0 {
+            msg(&[&[7u8; 300][..]])
+        } else {
+            msg(&[&body])
+        };
+        p.a.send(&m);
+        sent.push(m);
+    }
+    p.drive();
+    let stream = p.a_sent.clone();
+    for piece in 1..=150usize {
+        let mut s = Session::new(SessionConfig::new(SocketType::Pull), T0);
+        let mut events = Vec::new();
+        for (n, chunk) in stream.chunks(piece).enumerate() {
+            s.handle_input(chunk);
+            if n % 5 == 4 {
+                Pair::poll(&mut s, &mut events);
+            }
+        }
+        Pair::poll(&mut s, &mut events);
+        assert_eq!(Pair::messages(&events), sent, "pieces of {piece}");
+    }
+}
+
 /// Every pair of split points over the handshake and a couple of messages.
 #[test]
 fn input_split_at_every_pair_of_points() {

@@ -340,7 +340,12 @@ impl Decoder {
 
     /// Adds a decoded frame to the message being assembled; the message, if
     /// that was its last frame.
+    #[inline]
     fn push_frame(&mut self, frame: Msg, more: bool) -> Option<Multipart> {
+        if !more && self.pending.is_empty() {
+            // A one-frame message, nearly all of them: no assembling.
+            return Some(Multipart::single(frame));
+        }
         self.pending_bytes += frame.len() as u64;
         self.pending.push_back(frame);
         if more {
