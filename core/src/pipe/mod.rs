@@ -291,19 +291,8 @@ impl Pipe {
         self.direct
     }
 
-    /// Takes the next message for the application.
-    #[inline]
-    pub(crate) fn read(&mut self) -> Option<Multipart> {
-        let m = match self.inb.pop_front() {
-            Some(m) => m,
-            None if self.direct => self.take_arrival()?,
-            None => return None,
-        };
-        self.release();
-        Some(m)
-    }
-
-    /// [`read`](Self::read) into `out` (its old value is dropped).
+    /// Takes the next message for the application into `out` (its old value
+    /// is dropped).
     #[inline]
     pub(crate) fn read_into(&mut self, out: &mut Multipart) -> bool {
         if let Some(m) = self.inb.pop_front() {

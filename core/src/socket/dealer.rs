@@ -1,6 +1,6 @@
 //! ZMQ_DEALER: round robin out, fair-queue in, blocks in the mute state.
 
-use super::{refuse, Behaviour, Core};
+use super::{recv_through, send_through, Behaviour, Core};
 use crate::error::SendError;
 use crate::strategy::{FairQueue, LoadBalance};
 use crate::{Error, Multipart, PipeId};
@@ -32,17 +32,11 @@ impl Behaviour for Dealer {
     }
 
     fn send(&mut self, core: &mut Core, msg: Multipart) -> Result<(), SendError> {
-        match self.lb.send(&mut core.pipes, msg) {
-            Ok(_) => Ok(()),
-            Err(msg) => refuse(Error::Again, msg),
-        }
+        send_through(self, core, msg)
     }
 
     fn recv(&mut self, core: &mut Core) -> Result<Multipart, Error> {
-        self.fq
-            .recv(&mut core.pipes)
-            .map(|(_, m)| m)
-            .ok_or(Error::Again)
+        recv_through(self, core)
     }
     fn send_from(&mut self, core: &mut Core, msg: &mut Multipart) -> Result<(), Error> {
         match self.lb.send_from(&mut core.pipes, msg) {

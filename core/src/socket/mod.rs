@@ -610,6 +610,27 @@ impl Socket {
 }
 
 /// Hands a message back with an error.
+/// [`Behaviour::send`] for a socket type whose real form is
+/// [`send_from`](Behaviour::send_from).
+pub(crate) fn send_through<B: Behaviour>(
+    b: &mut B,
+    core: &mut Core,
+    mut msg: Multipart,
+) -> Result<(), SendError> {
+    match b.send_from(core, &mut msg) {
+        Ok(()) => Ok(()),
+        Err(error) => Err(SendError { error, msg }),
+    }
+}
+
+/// [`Behaviour::recv`] for a socket type whose real form is
+/// [`recv_into`](Behaviour::recv_into).
+pub(crate) fn recv_through<B: Behaviour>(b: &mut B, core: &mut Core) -> Result<Multipart, Error> {
+    let mut out = Multipart::new();
+    b.recv_into(core, &mut out)?;
+    Ok(out)
+}
+
 pub(crate) fn refuse<T>(error: Error, msg: Multipart) -> Result<T, SendError> {
     Err(SendError { error, msg })
 }

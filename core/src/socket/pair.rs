@@ -1,6 +1,6 @@
 //! ZMQ_PAIR: exactly one peer; blocks in the mute state or with no peer.
 
-use super::{refuse, Behaviour, Core};
+use super::{recv_through, send_through, Behaviour, Core};
 use crate::error::SendError;
 use crate::{Error, Multipart, PipeId};
 
@@ -33,20 +33,11 @@ impl Behaviour for Pair {
     }
 
     fn send(&mut self, core: &mut Core, msg: Multipart) -> Result<(), SendError> {
-        match self.peer.and_then(|id| core.pipes.get_mut(id)) {
-            Some(p) if p.is_writable() => {
-                p.write(msg);
-                Ok(())
-            }
-            _ => refuse(Error::Again, msg),
-        }
+        send_through(self, core, msg)
     }
 
     fn recv(&mut self, core: &mut Core) -> Result<Multipart, Error> {
-        self.peer
-            .and_then(|id| core.pipes.get_mut(id))
-            .and_then(|p| p.read())
-            .ok_or(Error::Again)
+        recv_through(self, core)
     }
     fn send_from(&mut self, core: &mut Core, msg: &mut Multipart) -> Result<(), Error> {
         match self.peer.and_then(|id| core.pipes.get_mut(id)) {

@@ -1,6 +1,6 @@
 //! ZMQ_PULL: fair-queues from upstream nodes.
 
-use super::{refuse, Behaviour, Core};
+use super::{recv_through, refuse, Behaviour, Core};
 use crate::error::SendError;
 use crate::strategy::FairQueue;
 use crate::{Error, Multipart, PipeId};
@@ -32,10 +32,7 @@ impl Behaviour for Pull {
     }
 
     fn recv(&mut self, core: &mut Core) -> Result<Multipart, Error> {
-        self.fq
-            .recv(&mut core.pipes)
-            .map(|(_, m)| m)
-            .ok_or(Error::Again)
+        recv_through(self, core)
     }
     fn recv_into(&mut self, core: &mut Core, out: &mut Multipart) -> Result<(), Error> {
         match self.fq.recv_into(&mut core.pipes, out) {

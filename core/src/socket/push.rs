@@ -1,6 +1,6 @@
 //! ZMQ_PUSH: round robin to downstream nodes; blocks in the mute state.
 
-use super::{refuse, Behaviour, Core};
+use super::{send_through, Behaviour, Core};
 use crate::error::SendError;
 use crate::strategy::LoadBalance;
 use crate::{Error, Multipart, PipeId};
@@ -22,10 +22,7 @@ impl Behaviour for Push {
     }
 
     fn send(&mut self, core: &mut Core, msg: Multipart) -> Result<(), SendError> {
-        match self.lb.send(&mut core.pipes, msg) {
-            Ok(_) => Ok(()),
-            Err(msg) => refuse(Error::Again, msg),
-        }
+        send_through(self, core, msg)
     }
 
     fn recv(&mut self, _core: &mut Core) -> Result<Multipart, Error> {

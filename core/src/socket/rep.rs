@@ -56,7 +56,11 @@ impl Behaviour for Rep {
             return Err(Error::Fsm);
         }
         loop {
-            let (id, mut msg) = self.fq.recv(&mut core.pipes).ok_or(Error::Again)?;
+            let mut msg = Multipart::new();
+            let id = self
+                .fq
+                .recv_into(&mut core.pipes, &mut msg)
+                .ok_or(Error::Again)?;
             let Some(delimiter) = msg.iter().position(|f| f.is_empty()) else {
                 core.stats.drops_discarded += 1;
                 continue;

@@ -31,12 +31,12 @@ impl Behaviour for Req {
             return refuse(Error::Fsm, msg);
         }
         msg.push_front(Msg::new());
-        match self.lb.send(&mut core.pipes, msg) {
-            Ok(id) => {
+        match self.lb.send_from(&mut core.pipes, &mut msg) {
+            Some(id) => {
                 self.awaiting = Some(id);
                 Ok(())
             }
-            Err(mut msg) => {
+            None => {
                 msg.pop_front();
                 refuse(Error::Again, msg)
             }
@@ -45,11 +45,14 @@ impl Behaviour for Req {
 
     fn recv(&mut self, core: &mut Core) -> Result<Multipart, Error> {
         let id = self.awaiting.ok_or(Error::Fsm)?;
-        let mut msg = core
+        let mut msg = Multipart::new();
+        if !core
             .pipes
             .get_mut(id)
-            .and_then(|p| p.read())
-            .ok_or(Error::Again)?;
+            .is_some_and(|p| p.read_into(&mut msg))
+        {
+            return Err(Error::Again);
+        }
         debug_assert!(
             msg.first().is_some_and(|d| d.is_empty()),
             "checked on delivery"

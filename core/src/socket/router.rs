@@ -149,7 +149,11 @@ impl Behaviour for Router {
     }
 
     fn recv(&mut self, core: &mut Core) -> Result<Multipart, Error> {
-        let (id, mut msg) = self.fq.recv(&mut core.pipes).ok_or(Error::Again)?;
+        let mut msg = Multipart::new();
+        let id = self
+            .fq
+            .recv_into(&mut core.pipes, &mut msg)
+            .ok_or(Error::Again)?;
         let routing_id = core
             .pipes
             .get(id)

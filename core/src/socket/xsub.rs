@@ -117,7 +117,10 @@ impl Behaviour for XSub {
     fn recv(&mut self, core: &mut Core) -> Result<Multipart, Error> {
         // Messages are filtered on arrival, and queued ones are dropped when
         // their subscription is cancelled: whatever is queued is wanted.
-        let (_, msg) = self.fq.recv(&mut core.pipes).ok_or(Error::Again)?;
+        let mut msg = Multipart::new();
+        self.fq
+            .recv_into(&mut core.pipes, &mut msg)
+            .ok_or(Error::Again)?;
         debug_assert!(self.matches(&msg));
         Ok(msg)
     }

@@ -28,22 +28,9 @@ impl FairQueue {
             .find(|id| pipes.get(id).is_some_and(|p| p.has_inbound()))
     }
 
-    /// Takes the next message in fair order, with the pipe it came from.
-    pub fn recv(&mut self, pipes: &mut Pipes) -> Option<(PipeId, Multipart)> {
-        // Reading is the test: one look at each queue, not a look and then
-        // a read.
-        for i in self.rotation.order() {
-            let id = self.rotation.get(i);
-            if let Some(msg) = pipes.get_mut(id).and_then(|p| p.read()) {
-                self.rotation.used(i);
-                return Some((id, msg));
-            }
-        }
-        None
-    }
-
-    /// [`recv`](Self::recv) into `out` (its old value is dropped); returns
-    /// the pipe the message came from.
+    /// Takes the next message in fair order into `out` (its old value is
+    /// dropped); returns the pipe it came from. Reading is the test: one
+    /// look at each queue, not a look and then a read.
     #[inline]
     pub fn recv_into(&mut self, pipes: &mut Pipes, out: &mut Multipart) -> Option<PipeId> {
         for i in self.rotation.order() {

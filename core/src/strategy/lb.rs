@@ -33,20 +33,9 @@ impl LoadBalance {
         self.writable(pipes).map(|i| self.rotation.get(i))
     }
 
-    /// Queues `msg` on the next writable pipe and returns that pipe, or hands
-    /// the message back if every pipe is mute.
-    pub fn send(&mut self, pipes: &mut Pipes, msg: Multipart) -> Result<PipeId, Multipart> {
-        let Some(i) = self.writable(pipes) else {
-            return Err(msg);
-        };
-        let id = self.rotation.get(i);
-        pipes.get_mut(id).expect("found writable").write(msg);
-        self.rotation.used(i);
-        Ok(id)
-    }
-
-    /// [`send`](Self::send) from where the caller keeps the message: on
-    /// success it is taken (left empty), else left as it was.
+    /// Queues the message on the next writable pipe and returns that pipe;
+    /// the message is taken (left empty). `None`, the message left as it
+    /// was, if every pipe is mute.
     #[inline]
     pub fn send_from(&mut self, pipes: &mut Pipes, msg: &mut Multipart) -> Option<PipeId> {
         let i = self.writable(pipes)?;
