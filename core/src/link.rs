@@ -456,6 +456,19 @@ impl Link {
             || (!self.has_queued() && self.session.output_len() == 0 && self.sending.is_empty())
     }
 
+    /// Whether a closing socket may close this connection now (linger): an
+    /// established link once it [is flushed](Self::is_flushed); one still in
+    /// its handshake has sent nothing yet and is waited for only when it is
+    /// a connecter's and `queued` (the connecter's pipe holds messages for
+    /// it). The one rule both drivers apply.
+    pub fn may_close(&self, queued: bool) -> bool {
+        if self.is_established() {
+            self.is_flushed()
+        } else {
+            !(self.role == Role::Connecter && queued)
+        }
+    }
+
     /// The connection is gone (end of stream, an error). True if the link
     /// is kept to deliver input that waits for room in the pipe: the
     /// session may have read well past the pipe's HWM (up to its input

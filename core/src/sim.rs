@@ -575,13 +575,7 @@ impl Net {
                 let expired = deadline.is_some_and(|d| d <= self.now);
                 let queued = side == 0 && self.connecter_has_queued(ci);
                 if let Some(link) = e.link.as_ref().filter(|_| !e.gone) {
-                    let flushed = if link.is_established() {
-                        link.is_flushed()
-                    } else {
-                        // Nothing was sent yet; worth waiting for only as a
-                        // connecter's connection with messages for it.
-                        !queued
-                    };
+                    let flushed = link.may_close(queued);
                     if flushed || expired {
                         self.hang_up_side(ci, side);
                         moved = true;

@@ -611,7 +611,8 @@ impl Socket {
 
 /// Hands a message back with an error.
 /// [`Behaviour::send`] for a socket type whose real form is
-/// [`send_from`](Behaviour::send_from).
+/// [`send_from`](Behaviour::send_from). That type must implement
+/// `send_from` itself: the trait's default `send_from` calls `send`.
 pub(crate) fn send_through<B: Behaviour>(
     b: &mut B,
     core: &mut Core,
@@ -624,7 +625,8 @@ pub(crate) fn send_through<B: Behaviour>(
 }
 
 /// [`Behaviour::recv`] for a socket type whose real form is
-/// [`recv_into`](Behaviour::recv_into).
+/// [`recv_into`](Behaviour::recv_into), which it must implement itself (the
+/// default `recv_into` calls `recv`).
 pub(crate) fn recv_through<B: Behaviour>(b: &mut B, core: &mut Core) -> Result<Multipart, Error> {
     let mut out = Multipart::new();
     b.recv_into(core, &mut out)?;

@@ -236,15 +236,15 @@ impl<B: Backend> IoThread<B> {
         let conns = entry.conns.clone();
         let connecters = entry.connecters.clone();
         for k in conns {
-            let flushed = self.conns.get(k).is_none_or(|c| match c.link.as_ref() {
-                Some(link) if link.is_established() => link.is_flushed(),
-                // Connecting, or in its handshake: nothing was sent yet.
-                // Worth waiting for only as a connecter's new connection
-                // with messages queued for it.
-                _ => match c.origin {
-                    Origin::Connecter(ck) => !self.connecter_has_queued(ck),
-                    Origin::Accepted => true,
-                },
+            let flushed = self.conns.get(k).is_none_or(|c| {
+                let queued = match c.origin {
+                    Origin::Connecter(ck) => self.connecter_has_queued(ck),
+                    Origin::Accepted => false,
+                };
+                // Still connecting (no link yet): nothing was sent either.
+                c.link
+                    .as_ref()
+                    .map_or(!queued, |link| link.may_close(queued))
             });
             if force || flushed {
                 self.close_conn(k);
