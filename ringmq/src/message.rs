@@ -60,6 +60,7 @@ impl Message {
     }
 
     /// A message of `len` zero bytes.
+    #[inline]
     pub fn with_size(len: usize) -> Message {
         let data = match Msg::zeroed_inline(len) {
             Some(m) => Repr::Frame(Multipart::single(m)),
@@ -118,12 +119,17 @@ impl Message {
         }
     }
 
-    /// The frame as a one-frame message for a socket.
+    /// The frame as a one-frame message for a socket, where it is (a
+    /// buffer being written to becomes a frame first).
     #[inline]
-    pub(crate) fn into_multipart(self) -> Multipart {
-        match self.data {
+    pub(crate) fn send_slot(&mut self) -> &mut Multipart {
+        if let Repr::Unique(b) = &mut self.data {
+            let frame = Msg::from(std::mem::take(b).freeze());
+            self.data = Repr::Frame(Multipart::single(frame));
+        }
+        match &mut self.data {
             Repr::Frame(m) => m,
-            Repr::Unique(b) => Multipart::single(Msg::from(b.freeze())),
+            Repr::Unique(_) => unreachable!("made a frame above"),
         }
     }
 
@@ -192,6 +198,7 @@ impl Clone for Message {
 impl Deref for Message {
     type Target = [u8];
 
+    #[inline]
     fn deref(&self) -> &[u8] {
         match &self.data {
             Repr::Frame(m) => only(m),

@@ -371,8 +371,11 @@ impl Socket {
         }
     }
 
-    pub(crate) fn send_frame(&self, msg: Message, flags: i32) -> Result<()> {
-        let (mut whole, timeout) = {
+    pub(crate) fn send_frame(&self, mut msg: Message, flags: i32) -> Result<()> {
+        // The frames of a multipart message, joined here; a one-frame
+        // message is sent from `msg` itself, where it already is.
+        let mut joined = None;
+        let (timeout, sample) = {
             let mut local = self.local.borrow_mut();
             if self.shared().is_terminated() {
                 local.outgoing = Multipart::new();
@@ -391,38 +394,38 @@ impl Socket {
                     return Err(Error::EFSM);
                 }
             }
-            let mut whole = if flags & SNDMORE != 0 {
+            if flags & SNDMORE != 0 {
                 local.outgoing.push_back(msg.into_msg());
                 return Ok(());
-            } else if local.outgoing.is_empty() {
-                // One frame, the common case: the message's own.
-                msg.into_multipart()
-            } else {
+            }
+            if !local.outgoing.is_empty() {
                 local.outgoing.push_back(msg.into_msg());
-                std::mem::take(&mut local.outgoing)
-            };
-            if local.sampler.tick(sample_interval()) {
-                // The send path's latency ends where the I/O thread encodes
-                // the message for the kernel (or inproc hands it over).
-                stamp_now(&mut whole);
+                joined = Some(std::mem::take(&mut local.outgoing));
+                msg = Message::new();
             }
             let timeout = if flags & DONTWAIT != 0 {
                 0
             } else {
                 local.opts.sndtimeo
             };
-            (whole, timeout)
+            (timeout, local.sampler.tick(sample_interval()))
         };
+        let whole = match &mut joined {
+            Some(m) => m,
+            None => msg.send_slot(),
+        };
+        if sample {
+            // The send path's latency ends where the I/O thread encodes
+            // the message for the kernel (or inproc hands it over).
+            stamp_now(whole);
+        }
         let stamped_at = whole.stamp();
         // Stays where it is until the pipe takes it (a refusal leaves it).
-        let result = self.wait(Wait::Send, timeout, |core| {
-            match core.send_from(&mut whole) {
-                Ok(()) => Some(Ok(())),
-                Err(ringmq_core::Error::Again) => None,
-                Err(e) => Some(Err(Error::from(e))),
-            }
-        });
-        result?;
+        self.wait(Wait::Send, timeout, |core| match core.send_from(whole) {
+            Ok(()) => Some(Ok(())),
+            Err(ringmq_core::Error::Again) => None,
+            Err(e) => Some(Err(Error::from(e))),
+        })?;
         if let Some(at) = stamped_at {
             self.sent_sample(at);
         }

@@ -228,13 +228,18 @@ impl Pipe {
     /// Queues a message towards the peer. The caller has checked
     /// [`is_writable`](Self::is_writable).
     #[inline]
-    pub(crate) fn write(&mut self, msg: Multipart) {
+    pub(crate) fn write(&mut self, mut msg: Multipart) {
+        self.write_from(&mut msg);
+    }
+
+    /// [`write`](Self::write) from where the caller keeps the message (left
+    /// empty): the send path's form.
+    #[inline(always)]
+    pub(crate) fn write_from(&mut self, msg: &mut Multipart) {
         debug_assert!(self.is_writable());
         self.stats.msgs_out += 1;
         self.stats.bytes_out += msg.byte_len() as u64;
-        self.end.write(msg);
-        self.end.flush();
-        if !self.end.has_room() {
+        if !self.end.send_from(msg) {
             self.out_muted.set(true);
         }
     }

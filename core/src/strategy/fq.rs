@@ -31,16 +31,13 @@ impl FairQueue {
     /// Takes the next message in fair order into `out` (its old value is
     /// dropped); returns the pipe it came from. Reading is the test: one
     /// look at each queue, not a look and then a read.
-    #[inline]
+    #[inline(always)]
     pub fn recv_into(&mut self, pipes: &mut Pipes, out: &mut Multipart) -> Option<PipeId> {
-        for i in self.rotation.order() {
-            let id = self.rotation.get(i);
-            if pipes.get_mut(id).is_some_and(|p| p.read_into(out)) {
-                self.rotation.used(i);
-                return Some(id);
-            }
-        }
-        None
+        let i = self
+            .rotation
+            .find(|id| pipes.get_mut(id).is_some_and(|p| p.read_into(out)))?;
+        self.rotation.used(i);
+        Some(self.rotation.get(i))
     }
 
     /// True if some pipe has a message waiting.

@@ -38,13 +38,16 @@ impl LoadBalance {
     /// was, if every pipe is mute.
     #[inline]
     pub fn send_from(&mut self, pipes: &mut Pipes, msg: &mut Multipart) -> Option<PipeId> {
-        let i = self.writable(pipes)?;
-        let id = self.rotation.get(i);
-        if let Some(p) = pipes.get_mut(id) {
-            p.write(std::mem::take(msg));
-        }
+        // One lookup per pipe tried: the search and the write share it.
+        let i = self.rotation.find(|id| match pipes.get_mut(id) {
+            Some(p) if p.is_writable() => {
+                p.write_from(msg);
+                true
+            }
+            _ => false,
+        })?;
         self.rotation.used(i);
-        Some(id)
+        Some(self.rotation.get(i))
     }
 
     /// True if some pipe can take a message.

@@ -49,14 +49,6 @@ impl Rotation {
         None
     }
 
-    /// The positions in round-robin order from `next` (no division: the
-    /// common case is one or a few pipes).
-    #[inline]
-    pub(crate) fn order(&self) -> impl Iterator<Item = usize> {
-        let (n, next) = (self.pipes.len(), self.next);
-        (next..n).chain(0..next)
-    }
-
     /// The pipe at a position [`find`](Self::find) returned.
     pub(crate) fn get(&self, i: usize) -> PipeId {
         self.pipes[i]
