@@ -408,7 +408,7 @@ impl Socket {
             } else {
                 local.opts.sndtimeo
             };
-            (timeout, local.sampler.tick(sample_interval()))
+            (timeout, local.sampler.tick_with(sample_interval))
         };
         let whole = match &mut joined {
             Some(m) => m,
@@ -479,23 +479,22 @@ impl Socket {
     /// moves from the pipe to a local and from there into `out`.
     fn recv_frame_into(&self, out: &mut Message, flags: i32) -> Result<()> {
         self.check_term()?;
-        let timeout = {
-            let mut local = self.local.borrow_mut();
-            if let Some(rest) = &mut local.incoming {
-                let frame = rest.next().expect("incoming is None once drained");
-                let more = rest.len() > 0;
-                if !more {
-                    local.incoming = None;
-                }
-                local.rcvmore = more;
-                out.set_received(frame, more);
-                return Ok(());
+        // Held through the wait: nothing the wait runs looks at it.
+        let mut local = self.local.borrow_mut();
+        if let Some(rest) = &mut local.incoming {
+            let frame = rest.next().expect("incoming is None once drained");
+            let more = rest.len() > 0;
+            if !more {
+                local.incoming = None;
             }
-            if flags & DONTWAIT != 0 {
-                0
-            } else {
-                local.opts.rcvtimeo
-            }
+            local.rcvmore = more;
+            out.set_received(frame, more);
+            return Ok(());
+        }
+        let timeout = if flags & DONTWAIT != 0 {
+            0
+        } else {
+            local.opts.rcvtimeo
         };
         // Into the caller's message in place when it can take it (its old
         // content goes only once the new one is there).
@@ -513,7 +512,6 @@ impl Socket {
             // Stamped by the transport when it queued the message.
             record_latency(self.shared(), delivered_at);
         }
-        let mut local = self.local.borrow_mut();
         if slot.len() == 1 {
             // One frame, the common case: nothing kept for later.
             local.rcvmore = false;

@@ -105,15 +105,24 @@ impl Sampler {
     /// [`sample_interval`], read once per batch by the caller.
     #[inline]
     pub fn tick(&mut self, interval: u32) -> bool {
-        if interval == 0 {
+        self.tick_with(|| interval)
+    }
+
+    /// [`tick`](Self::tick) for a caller that reads the interval per
+    /// message: it is read only when the countdown has run out, so a new
+    /// interval (or 0, off) takes effect after the current one ends.
+    #[inline]
+    pub fn tick_with(&mut self, interval: impl FnOnce() -> u32) -> bool {
+        if self.countdown > 0 {
+            self.countdown -= 1;
             return false;
         }
-        if self.countdown == 0 {
-            self.countdown = interval - 1;
-            true
-        } else {
-            self.countdown -= 1;
-            false
+        match interval() {
+            0 => false,
+            n => {
+                self.countdown = n - 1;
+                true
+            }
         }
     }
 }
