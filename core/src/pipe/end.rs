@@ -274,25 +274,12 @@ impl End {
     /// The send path's form of [`write`](Self::write) and
     /// [`flush`](Self::flush) together: takes the message out of `msg` (left
     /// empty), publishes it, tells the reader if it went idle, and returns
-    /// whether the queue still has room below its high-water mark. One
-    /// look at the shared half for all three.
+    /// whether the queue still has room below its high-water mark.
     #[inline(always)]
     pub fn send_from(&mut self, msg: &mut Multipart) -> bool {
-        if let Err(rtrb::PushError::Full(m)) = self.tx.push(std::mem::take(msg)) {
-            self.grow(m);
-        }
-        self.written += 1;
-        let out = &*self.out_half;
-        out.written.store(self.written, Ordering::Release);
-        // As in `flush`.
-        fence(Ordering::SeqCst);
-        if !out.reader_awake.load(Ordering::Relaxed)
-            && !out.reader_awake.swap(true, Ordering::AcqRel)
-        {
-            self.tell_peer_input();
-        }
-        let hwm = out.hwm.load(Ordering::Relaxed) as u64;
-        hwm == 0 || self.written - self.seen_consumed.get() < hwm || self.has_room()
+        self.write(std::mem::take(msg));
+        self.flush();
+        self.has_room()
     }
 
     /// The ring is full: writes `msg` to a new one twice its size and hands
