@@ -113,3 +113,24 @@ fn with_io_uring_blocked_by_seccomp_auto_falls_back_to_epoll_and_uring_says_why(
     .join()
     .expect("the test thread");
 }
+
+/// `scripts/test` runs this file, the engine, interop and CLI tests once
+/// more under `without-io-uring` (the seccomp filter for the whole test
+/// process) with `RINGMQ_EXPECT_FALLBACK=1`. This test proves that run
+/// really had io_uring blocked — without it, the run would prove nothing —
+/// and that a context left to its default chose epoll and says why.
+#[test]
+fn under_without_io_uring_the_default_backend_falls_back_to_epoll() {
+    if std::env::var_os("RINGMQ_EXPECT_FALLBACK").is_none() {
+        eprintln!("skipped: runs under scripts/test's without-io-uring pass");
+        return;
+    }
+    let err = Driver::new(&DriverConfig::default())
+        .err()
+        .expect("RINGMQ_EXPECT_FALLBACK is set but io_uring works in this process");
+    assert_eq!(err.kind(), SetupErrorKind::Blocked, "{err}");
+    let ctx = zmq::Context::new();
+    assert_eq!(round_trip(&ctx), ["epoll"]);
+    let why = ctx.io_fallback_reason().expect("the fallback says why");
+    assert!(why.contains("io_uring is blocked"), "{why}");
+}
