@@ -20,6 +20,7 @@
 use crate::engine::IoShared;
 use ringmq_core::socket::Wake;
 use ringmq_core::{Error, PipeId, Socket, SocketType};
+use smallvec::SmallVec;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -262,16 +263,21 @@ pub struct Waiters {
 
 impl Waiters {
     /// Unparks every registered thread; one atomic load when there is none.
+    /// The unparks happen after the lock is released: a woken thread's
+    /// first act is to unregister, which would otherwise find the lock
+    /// still held by the waker (in its `futex` wake) and sleep on it.
     pub fn wake_all(&self) {
         if self.count.load(Ordering::SeqCst) == 0 {
             return;
         }
-        for t in self
+        let woken: SmallVec<[Thread; 2]> = self
             .threads
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .iter()
-        {
+            .cloned()
+            .collect();
+        for t in woken {
             t.unpark();
         }
     }

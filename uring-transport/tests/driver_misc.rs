@@ -44,6 +44,38 @@ fn eventfd_notify_from_another_thread_wakes_the_ring(mut d: impl Backend) {
     assert_eq!(d.in_flight(), 0);
 }
 
+/// The engine re-arms its wake-up read after every completion; a notify
+/// that lands before the re-arm, or between the completion and the next
+/// wait, must still complete the next read (epoll keeps the registration
+/// across reads instead of re-arming it, so this is the edge it relies on).
+fn eventfd_read_rearmed_after_each_wake_sees_every_later_notify(mut d: impl Backend) {
+    let wake = EventFd::new().unwrap();
+    for round in 0..4u64 {
+        let read = d.read_eventfd(wake.as_raw_fd(), round);
+        if round % 2 == 1 {
+            // Notified before the read is even submitted.
+            wake.notify().unwrap();
+        }
+        d.submit_and_wait(0, None).unwrap();
+        if round % 2 == 0 {
+            wake.notify().unwrap();
+        }
+        let deadline = Deadline::after(5);
+        let mut got = None;
+        while got.is_none() {
+            deadline.check("eventfd read");
+            d.submit_and_wait(1, Some(Duration::from_millis(100)))
+                .unwrap();
+            d.drain(|c| {
+                assert_eq!((c.op, c.user, c.more), (read, round, false));
+                got = Some(format!("{:?}", c.result));
+            });
+        }
+        assert_eq!(got.as_deref(), Some("EventfdRead(1)"), "round {round}");
+        assert_eq!(d.in_flight(), 0);
+    }
+}
+
 fn timeout_fires_and_a_cancelled_timeout_completes_as_canceled(mut d: impl Backend) {
     let started = Instant::now();
     let short = d.timeout(Duration::from_millis(20), 1);
@@ -199,6 +231,7 @@ fn out_of_range_config_is_refused_before_the_kernel_is_asked() {
 
 on_both_backends!(
     eventfd_notify_from_another_thread_wakes_the_ring,
+    eventfd_read_rearmed_after_each_wake_sees_every_later_notify,
     timeout_fires_and_a_cancelled_timeout_completes_as_canceled,
     submit_and_wait_returns_at_its_timeout,
     connect_to_a_closed_port_reports_connection_refused,

@@ -125,6 +125,10 @@ struct FdState {
     retired: Option<OwnedFd>,
     /// In `read_ready` already.
     queued: bool,
+    /// An eventfd whose read just completed, still registered and with
+    /// its readiness known (the read emptied it): the next read on it waits
+    /// for the next edge without re-arming, saving an `epoll_ctl` a wake-up.
+    rearm_free: bool,
 }
 
 impl FdState {
@@ -145,6 +149,9 @@ pub struct EpollDriver {
     ready: VecDeque<(OpId, CompletionResult<'static>)>,
     /// Descriptors with readers and readiness to read, for `drain`.
     read_ready: Vec<RawFd>,
+    /// The last `submit_and_wait` handed back completions without calling
+    /// `epoll_wait`; the next one must poll, so readiness is never starved.
+    skipped_wait: bool,
     timers: BinaryHeap<Reverse<(Instant, u64)>>,
     events: Vec<libc::epoll_event>,
     /// The one receive buffer, lent to `drain`'s callback.
@@ -169,6 +176,7 @@ impl EpollDriver {
             started: Vec::new(),
             ready: VecDeque::new(),
             read_ready: Vec::new(),
+            skipped_wait: false,
             timers: BinaryHeap::new(),
             events: Vec::with_capacity(EVENTS),
             buf: vec![0; cfg.buf_size as usize].into_boxed_slice(),
@@ -207,8 +215,13 @@ impl EpollDriver {
         if self.fds.len() <= i {
             self.fds.resize_with(i + 1, FdState::default);
         }
+        let eventfd = matches!(
+            self.ops.get(id).map(|e| &e.op.kind),
+            Some(Kind::EventfdRead)
+        );
         let st = &mut self.fds[i];
-        if st.idle() {
+        let rearm_free = std::mem::take(&mut st.rearm_free) && eventfd && st.registered;
+        if st.idle() && !rearm_free {
             // Whatever was known belongs to the last user of this number,
             // maybe another file: the (re)registration reports the truth.
             // (A connect in progress must in any case wait for its own
@@ -393,8 +406,20 @@ impl EpollDriver {
     /// Submits what was started, waits for readiness (at most `timeout`, or
     /// the next timer), and performs the operations it unblocks. A signal
     /// is not an error.
+    ///
+    /// When what was started completed already (a send the socket took at
+    /// once, as io_uring completes an SQE inline), the completions are
+    /// handed back without polling — `epoll_wait` would not block and
+    /// costs a system call — but never twice in a row, so readiness is
+    /// still polled at least every other turn.
     pub fn submit_and_wait(&mut self, want: usize, timeout: Option<Duration>) -> io::Result<()> {
         self.submit();
+        if !self.ready.is_empty() && !self.skipped_wait {
+            self.skipped_wait = true;
+            self.expire_timers();
+            return Ok(());
+        }
+        self.skipped_wait = false;
         let ms = self.wait_ms(want, timeout);
         self.stats.submit_calls += 1;
         self.epoll.wait(&mut self.events, ms)?;
@@ -520,7 +545,14 @@ impl EpollDriver {
                     }
                 },
                 Reader::Eventfd => match sys::read_eventfd(fd) {
-                    Io::Done(v) => Some(CompletionResult::EventfdRead(v)),
+                    Io::Done(v) => {
+                        // The read set the counter to zero: the next write
+                        // is a new edge, and the registration stays.
+                        let st = &mut self.fds[fd as usize];
+                        st.readable = false;
+                        st.rearm_free = true;
+                        Some(CompletionResult::EventfdRead(v))
+                    }
                     Io::WouldBlock => None,
                     Io::Failed(e) => Some(CompletionResult::Error(e)),
                 },
@@ -742,6 +774,34 @@ mod tests {
             .collect();
         assert_eq!(unsent(&bufs, 0).len(), IOV_MAX);
         assert_eq!(unsent(&bufs, IOV_MAX).len(), 10);
+    }
+
+    #[test]
+    fn a_send_that_completes_at_once_is_handed_back_without_polling_but_only_once() {
+        let (a, b) = std::os::unix::net::UnixStream::pair().unwrap();
+        let mut d = EpollDriver::new(&DriverConfig::default()).unwrap();
+        let fd = std::os::fd::AsRawFd::as_raw_fd(&a);
+        // The registration reports the socket writable.
+        d.recv_multishot(fd, 1);
+        d.submit_and_wait(0, None).unwrap();
+        let polls = d.stats().submit_calls;
+        let mut sent = 0;
+        // Each send completes inside submit; only every other turn may skip
+        // epoll_wait (which, with a completion ready, does not block).
+        for (round, polled) in [0, 1, 1].into_iter().enumerate() {
+            d.send(fd, Bytes::from_static(b"ping"), 2);
+            d.submit_and_wait(1, None).unwrap();
+            assert_eq!(d.stats().submit_calls, polls + polled, "round {round}");
+            d.drain(|c| {
+                if let CompletionResult::Sent(n) = c.result {
+                    sent += n;
+                }
+            });
+        }
+        assert_eq!(sent, 12);
+        let mut got = [0u8; 16];
+        let n = std::io::Read::read(&mut &b, &mut got).unwrap();
+        assert_eq!(&got[..n], b"pingpingping");
     }
 
     #[test]
