@@ -215,12 +215,14 @@ impl EpollDriver {
         if self.fds.len() <= i {
             self.fds.resize_with(i + 1, FdState::default);
         }
-        let eventfd = matches!(
-            self.ops.get(id).map(|e| &e.op.kind),
-            Some(Kind::EventfdRead)
-        );
+        // The kind is looked up only for the one descriptor that may skip.
+        let rearm_free = std::mem::take(&mut self.fds[i].rearm_free)
+            && self.fds[i].registered
+            && matches!(
+                self.ops.get(id).map(|e| &e.op.kind),
+                Some(Kind::EventfdRead)
+            );
         let st = &mut self.fds[i];
-        let rearm_free = std::mem::take(&mut st.rearm_free) && eventfd && st.registered;
         if st.idle() && !rearm_free {
             // Whatever was known belongs to the last user of this number,
             // maybe another file: the (re)registration reports the truth.
