@@ -26,6 +26,15 @@ fn round_trip(ctx: &zmq::Context) -> Vec<&'static str> {
     ctx.io_backends()
 }
 
+/// io_uring_setup fails in this thread as Docker's profile makes it fail.
+fn assert_io_uring_refused_with_eperm(why_expected: &str) {
+    let err = Driver::new(&DriverConfig::default())
+        .err()
+        .unwrap_or_else(|| panic!("{why_expected}, but io_uring works in this thread"));
+    assert_eq!(err.kind(), SetupErrorKind::Blocked, "{err}");
+    assert_eq!(err.raw_os_error(), Some(libc::EPERM), "{err}");
+}
+
 fn io_uring_works_here() -> bool {
     Driver::probe(&DriverConfig::default()).is_ok()
 }
@@ -82,15 +91,7 @@ fn the_environment_variable_chooses_when_the_context_does_not() {
 fn with_io_uring_blocked_by_seccomp_auto_falls_back_to_epoll_and_uring_says_why() {
     std::thread::spawn(|| {
         ringmq_uring::driver::block_io_uring_in_this_thread().expect("seccomp filter");
-        let err = Driver::new(&DriverConfig::default())
-            .err()
-            .expect("io_uring_setup is refused under the filter");
-        assert_eq!(err.kind(), SetupErrorKind::Blocked, "{err}");
-        assert_eq!(
-            err.raw_os_error(),
-            Some(1),
-            "EPERM, as Docker's profile returns"
-        );
+        assert_io_uring_refused_with_eperm("the filter is installed");
 
         let auto = zmq::Context::new();
         auto.set_backend("auto").unwrap();
@@ -125,10 +126,7 @@ fn under_without_io_uring_the_default_backend_falls_back_to_epoll() {
         eprintln!("skipped: runs under scripts/test's without-io-uring pass");
         return;
     }
-    let err = Driver::new(&DriverConfig::default())
-        .err()
-        .expect("RINGMQ_EXPECT_FALLBACK is set but io_uring works in this process");
-    assert_eq!(err.kind(), SetupErrorKind::Blocked, "{err}");
+    assert_io_uring_refused_with_eperm("RINGMQ_EXPECT_FALLBACK is set");
     let ctx = zmq::Context::new();
     assert_eq!(round_trip(&ctx), ["epoll"]);
     let why = ctx.io_fallback_reason().expect("the fallback says why");
