@@ -174,6 +174,15 @@ pub struct IoThreadSnapshot {
     pub buffers_total: u64,
     /// Open connections.
     pub connections: u64,
+    /// The spin budget in microseconds (`RINGMQ_SPIN_US`; 0: none).
+    #[serde(default)]
+    pub spin_us: u64,
+    /// Spins that found work before the budget ran out.
+    #[serde(default)]
+    pub spin_hits: u64,
+    /// Spins that ran out of budget, each followed by a sleep.
+    #[serde(default)]
+    pub spin_misses: u64,
 }
 
 /// Something that happened to a socket's connections.

@@ -274,6 +274,9 @@ async fn the_live_page_draws_every_part() {
         find(&engine, "io-backend-0").text_content().unwrap(),
         "io_uring"
     );
+    // And its spin budget: none on thread 0, 50 µs on thread 1.
+    assert_eq!(find(&engine, "io-spin-0").text_content().unwrap(), "off");
+    assert_eq!(find(&engine, "io-spin-1").text_content().unwrap(), "50 µs");
     // Rates: 29 intervals of history drawn as sparklines.
     let spark = find(&root, "socket-1")
         .query_selector("svg.spark path.line")

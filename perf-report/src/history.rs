@@ -155,14 +155,18 @@ impl Run {
         self.records.iter().any(Record::dirty)
     }
 
-    /// The backend ringmq ran on in this run (records from before the epoll
-    /// backend existed, which say nothing or `io_uring`, ran on io_uring).
-    pub fn backend(&self) -> &str {
-        self.records
-            .iter()
-            .filter(|r| r.impl_name() == "ringmq")
-            .find_map(Record::engine)
-            .unwrap_or("io_uring")
+    /// The engine setup ringmq ran with in this run: its backend (records
+    /// from before the epoll backend existed, which say nothing or
+    /// `io_uring`, ran on io_uring), and its spin budget if it had one, as
+    /// in `io_uring, spinning 50 µs`. Runs of different setups are never
+    /// each other's baseline.
+    pub fn backend(&self) -> String {
+        let ringmq = || self.records.iter().filter(|r| r.impl_name() == "ringmq");
+        let backend = ringmq().find_map(Record::engine).unwrap_or("io_uring");
+        match ringmq().find_map(Record::spin_us).filter(|&us| us > 0) {
+            Some(us) => format!("{backend}, spinning {us} µs"),
+            None => backend.to_string(),
+        }
     }
 
     pub fn date(&self) -> &str {

@@ -499,6 +499,12 @@ impl Record {
         self.impl_notes.as_ref()?.get("engine")?.as_str()
     }
 
+    /// The I/O threads' spin budget in microseconds (`impl_notes.spin_us`),
+    /// if the line says (lines from before it existed ran without one).
+    pub fn spin_us(&self) -> Option<u64> {
+        self.impl_notes.as_ref()?.get("spin_us")?.as_u64()
+    }
+
     /// The `scripts/perf` invocation that recorded this line, if any.
     pub fn run_id(&self) -> Option<&str> {
         self.run.as_deref().filter(|s| !s.is_empty())

@@ -480,6 +480,39 @@ fn a_baseline_is_never_a_run_on_the_other_backend() {
 }
 
 #[test]
+fn a_baseline_is_never_a_run_with_another_spin_budget() {
+    // run0 without a budget (before records named one), run1 spinning
+    // 50 µs, run2 with the budget 0 said out loud.
+    let mut values = Vec::new();
+    for (i, (c, spin)) in [
+        ("aaaa1111", None),
+        ("bbbb2222", Some(50)),
+        ("cccc3333", Some(0)),
+    ]
+    .iter()
+    .enumerate()
+    {
+        for mut v in run_values(c, false, &format!("d{i}"), &|_, _| {}) {
+            v["run"] = json!(format!("run{i}"));
+            if v["impl"] == "ringmq" {
+                v["impl_notes"] = json!({ "engine": "epoll", "spin_us": spin });
+            }
+            values.push(v);
+        }
+    }
+    let runs = group_runs(values.into_iter().filter_map(Record::from_value).collect());
+    assert_eq!(
+        runs.iter().map(Run::backend).collect::<Vec<_>>(),
+        ["epoll", "epoll, spinning 50 µs", "epoll"]
+    );
+    assert_eq!(previous_of(&runs, &runs[2]).unwrap().id, "run0");
+    assert!(previous_of(&runs, &runs[1]).is_none());
+    assert!(resolve("bbbb", Some(&runs), Some(&runs[2])).is_err());
+    // The table says which setup the figures come from.
+    assert!(table::render(&runs[1]).contains("ringmq on epoll, spinning 50 µs"));
+}
+
+#[test]
 fn runs_are_picked_by_commit_prefix_and_previous_skips_reruns() {
     let mut values = Vec::new();
     for (i, (c, d)) in [

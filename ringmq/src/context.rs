@@ -4,11 +4,17 @@
 use crate::error::{Error, Result};
 use crate::socket::{Socket, SocketType};
 use crate::stats::{Registered, Registry};
-use crate::transport::{BackendChoice, Engine, EngineConfig, SharedSocket};
+use crate::transport::{
+    spin_from_env, BackendChoice, Engine, EngineConfig, SharedSocket, SPIN_MAX,
+};
 use ringmq_core::snapshot::Snapshot;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::time::Duration;
+
+/// [`SPIN_MAX`] in microseconds, for `set_spin_us`.
+const SPIN_MAX_US: i64 = SPIN_MAX.as_micros() as i64;
 
 /// A ringmq context: the `zmq` crate's `Context`.
 ///
@@ -44,6 +50,9 @@ pub(crate) struct ContextInner {
     /// The backend asked for by `set_backend` (`None`: `RINGMQ_BACKEND`,
     /// else auto); read when the engine starts.
     backend: Mutex<Option<BackendChoice>>,
+    /// The spin budget asked for by `set_spin_us` in microseconds (-1:
+    /// `RINGMQ_SPIN_US`, else none); read when the engine starts.
+    spin_us: AtomicI64,
     /// Started on first use; a failure is kept (and was logged once).
     engine: OnceLock<std::result::Result<Engine, String>>,
     terminated: AtomicBool,
@@ -73,6 +82,7 @@ impl Context {
             inner: Arc::new(ContextInner {
                 io_threads: AtomicI32::new(1),
                 backend: Mutex::new(None),
+                spin_us: AtomicI64::new(-1),
                 engine: OnceLock::new(),
                 terminated: AtomicBool::new(false),
                 registry: Arc::new(Registry::new()),
@@ -175,6 +185,40 @@ impl Context {
         let choice = BackendChoice::parse(name).ok_or(Error::EINVAL)?;
         *self.inner.backend.lock().unwrap_or_else(|e| e.into_inner()) = Some(choice);
         Ok(())
+    }
+
+    /// Sets the spin budget (a ringmq extension): before an I/O thread
+    /// sleeps in the kernel, it polls for completions and commands for up
+    /// to `us` microseconds, trading a busy CPU for the time a sleeping
+    /// thread takes to wake. 0 never spins. Overrides `RINGMQ_SPIN_US`;
+    /// read when the I/O threads start, like
+    /// [`set_io_threads`](Self::set_io_threads).
+    ///
+    /// # Errors
+    /// `EINVAL` for a negative value or one above 1,000,000 (one second).
+    pub fn set_spin_us(&self, us: i64) -> Result<()> {
+        if !(0..=SPIN_MAX_US).contains(&us) {
+            return Err(Error::EINVAL);
+        }
+        self.inner.spin_us.store(us, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// The spin budget in microseconds: the one the I/O threads run with
+    /// once started, else what [`set_spin_us`](Self::set_spin_us) or
+    /// `RINGMQ_SPIN_US` will give them (an unreadable variable: 0).
+    ///
+    /// # Errors
+    /// Never; `Result` for symmetry with the other options.
+    pub fn get_spin_us(&self) -> Result<i64> {
+        if let Some(e) = self.inner.started_engine() {
+            return Ok(i64::try_from(e.spin().as_micros()).unwrap_or(i64::MAX));
+        }
+        let asked = self.inner.spin_us.load(Ordering::Relaxed);
+        if asked >= 0 {
+            return Ok(asked);
+        }
+        Ok(spin_from_env().map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX)))
     }
 
     /// The backend each I/O thread runs on (`"io_uring"` or `"epoll"`), in
@@ -316,9 +360,13 @@ impl ContextInner {
                 Err("ZMQ_IO_THREADS is 0: no I/O thread for tcp:// and ipc://".to_string())
             } else {
                 let backend = *self.backend.lock().unwrap_or_else(|e| e.into_inner());
+                let spin = u64::try_from(self.spin_us.load(Ordering::Relaxed))
+                    .ok()
+                    .map(Duration::from_micros);
                 Engine::start(&EngineConfig {
                     io_threads: usize::try_from(io_threads).unwrap_or(1),
                     backend,
+                    spin,
                 })
                 .map_err(|e| e.to_string())
             };

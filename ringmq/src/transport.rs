@@ -4,7 +4,7 @@
 
 pub(crate) use ringmq_uring::endpoint::Endpoint;
 pub(crate) use ringmq_uring::engine::{
-    BackendChoice, Engine, EngineConfig, EngineCounters, TransportOptions,
+    spin_from_env, BackendChoice, Engine, EngineConfig, EngineCounters, TransportOptions, SPIN_MAX,
 };
 pub(crate) use ringmq_uring::shared::{
     monotonic_ns, sample_interval, ConnEventKind, LatencySamples, Sampler, SharedSocket, Wait,

@@ -156,6 +156,7 @@ fn each_io_thread_runs_on_the_backend_asked_for() {
         Engine::start(&EngineConfig {
             io_threads: 2,
             backend: Some(backend),
+            spin: None,
         })
     };
     let epoll = start(BackendChoice::Epoll).expect("epoll");
@@ -176,4 +177,100 @@ fn each_io_thread_runs_on_the_backend_asked_for() {
     assert_eq!(BackendChoice::parse("io_uring"), Some(BackendChoice::Uring));
     assert_eq!(BackendChoice::parse(""), Some(BackendChoice::Auto));
     assert_eq!(BackendChoice::parse("select"), None);
+}
+
+/// Round trips over tcp on an engine with a spin budget of `spin`; returns
+/// its one I/O thread's counters after them.
+fn spinning_round_trips(
+    backend: ringmq_uring::engine::BackendChoice,
+    spin: Duration,
+) -> ringmq_core::snapshot::IoThreadSnapshot {
+    let engine = Engine::start(&EngineConfig {
+        io_threads: 1,
+        backend: Some(backend),
+        spin: Some(spin),
+    })
+    .expect("engine");
+    assert_eq!(engine.spin(), spin);
+    let rep = sock(SocketType::Rep);
+    let req = sock(SocketType::Req);
+    let ep = engine
+        .bind(&rep, &Endpoint::parse("tcp://127.0.0.1:*").unwrap())
+        .unwrap();
+    engine
+        .connect(
+            &req,
+            &Endpoint::parse(&ep).unwrap(),
+            &TransportOptions::default(),
+        )
+        .unwrap();
+    for i in 0..200 {
+        send(&req, &[&format!("q{i}")]);
+        assert_eq!(recv(&rep), [format!("q{i}")]);
+        send(&rep, &[&format!("a{i}")]);
+        assert_eq!(recv(&req), [format!("a{i}")]);
+    }
+    let stats = engine.io_thread_stats().remove(0);
+    engine.shutdown();
+    stats
+}
+
+#[test]
+fn a_spinning_io_thread_serves_every_message_and_counts_its_spins() {
+    use ringmq_uring::engine::BackendChoice;
+    for backend in [BackendChoice::Auto, BackendChoice::Epoll] {
+        // A budget far above a loopback round trip: the spins that follow
+        // a send see the reply come, and are counted as hits.
+        let s = spinning_round_trips(backend, Duration::from_millis(50));
+        assert_eq!(s.spin_us, 50_000, "{backend:?}");
+        assert!(s.spin_hits > 0, "{backend:?}: {s:?}");
+        // Without a budget the thread never spins.
+        let s = spinning_round_trips(backend, Duration::ZERO);
+        assert_eq!(
+            (s.spin_us, s.spin_hits, s.spin_misses),
+            (0, 0, 0),
+            "{backend:?}"
+        );
+    }
+}
+
+#[test]
+fn a_spin_budget_is_whole_microseconds_up_to_one_second() {
+    use ringmq_uring::engine::parse_spin_us;
+    assert_eq!(parse_spin_us("0"), Ok(Duration::ZERO));
+    assert_eq!(parse_spin_us(" 50 "), Ok(Duration::from_micros(50)));
+    assert_eq!(parse_spin_us("1000000"), Ok(Duration::from_secs(1)));
+    for bad in ["", "-1", "2.5", "50us", "1000001"] {
+        let e = parse_spin_us(bad).expect_err(bad);
+        assert!(e.contains("RINGMQ_SPIN_US"), "{bad}: {e}");
+    }
+}
+
+#[test]
+fn a_spinning_engine_still_fires_its_timers() {
+    // Reconnection is a timer: with a budget longer than the reconnect
+    // interval, the spinning thread still reconnects to a peer that binds
+    // late (and shuts down when asked while it spins).
+    let engine = Engine::start(&EngineConfig {
+        io_threads: 1,
+        backend: None,
+        spin: Some(Duration::from_millis(500)),
+    })
+    .expect("engine");
+    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = probe.local_addr().unwrap();
+    drop(probe);
+    let push = sock(SocketType::Push);
+    let opts = TransportOptions {
+        reconnect_ivl: Duration::from_millis(20),
+        reconnect_ivl_max: None,
+    };
+    let ep = Endpoint::parse(&format!("tcp://{addr}")).unwrap();
+    engine.connect(&push, &ep, &opts).unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    let pull = sock(SocketType::Pull);
+    engine.bind(&pull, &ep).unwrap();
+    send(&push, &["late"]);
+    assert_eq!(recv(&pull), ["late"]);
+    engine.shutdown();
 }

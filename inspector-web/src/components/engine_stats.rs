@@ -14,7 +14,9 @@ pub struct EngineStatsProps {
     pub rates: BTreeMap<u32, ThreadRates>,
 }
 
-/// The engine per I/O thread: its backend (io_uring or epoll), how well
+/// The engine per I/O thread: its backend (io_uring or epoll), its spin
+/// budget (how long it polls before sleeping) and how often a spin found
+/// work, how well
 /// submissions batch (SQEs per io_uring_enter; on epoll, operations per
 /// epoll_wait), how much each wake-up reaps, buffer-ring exhaustion.
 #[component]
@@ -30,6 +32,7 @@ pub fn EngineStats(props: &EngineStatsProps) -> Html {
                         <tr>
                             <th>{ "thread" }</th>
                             <th title="the kernel interface the thread drives: io_uring, or epoll where io_uring is blocked">{ "backend" }</th>
+                            <th title="how long the thread polls for work before it sleeps (RINGMQ_SPIN_US); off: it sleeps at once">{ "spin" }</th>
                             <th class="num" title="io_uring_enter calls per second">{ "submits/s" }</th>
                             <th class="num" title="SQEs per io_uring_enter: now (last interval) and overall">{ "SQEs/submit" }</th>
                             <th class="num" title="CQEs per loop turn: now / overall">{ "CQEs/wake" }</th>
@@ -45,6 +48,7 @@ pub fn EngineStats(props: &EngineStatsProps) -> Html {
                                 <tr data-testid={format!("io-thread-{}", t.index)}>
                                     <td>{ format!("io-{}", t.index) }</td>
                                     <td data-testid={format!("io-backend-{}", t.index)}>{ t.backend.name() }</td>
+                                    <td data-testid={format!("io-spin-{}", t.index)} title={spin_title(t)}>{ spin_label(t) }</td>
                                     <td class="num spark-cell">
                                         <Sparkline values={r.submits.clone()} width={40.0} height={14.0} class="c-io" title="submits per second" />
                                         { format::si(r.submits.back().copied().unwrap_or(0.0)) }
@@ -68,4 +72,26 @@ pub fn EngineStats(props: &EngineStatsProps) -> Html {
             }
         </div>
     }
+}
+
+/// `off`, or the budget: `50 µs`.
+fn spin_label(t: &IoThreadSnapshot) -> String {
+    if t.spin_us == 0 {
+        "off".to_string()
+    } else {
+        format!("{} µs", format::int(t.spin_us))
+    }
+}
+
+/// How the spins went: the share that found work before the budget ran out.
+fn spin_title(t: &IoThreadSnapshot) -> String {
+    if t.spin_us == 0 {
+        return "no spin budget: the thread sleeps in the kernel as soon as it has nothing to do"
+            .to_string();
+    }
+    format!(
+        "{} spins found work, {} ran out and slept",
+        format::int(t.spin_hits),
+        format::int(t.spin_misses)
+    )
 }

@@ -190,7 +190,14 @@ fn ringmq_version() -> String {
 }
 
 fn ringmq_notes(io_threads: i32) -> Value {
-    json!({ "io_threads": io_threads, "engine": ringmq_backend() })
+    let engine = ringmq_backend();
+    // The spin budget changes every latency figure: recorded with the
+    // backend, so the history compares runs of one setting only.
+    let spin_us = engine.and_then(|_| {
+        let last = LAST_RINGMQ.lock().unwrap_or_else(|e| e.into_inner());
+        last.as_ref()?.get_spin_us().ok()
+    });
+    json!({ "io_threads": io_threads, "engine": engine, "spin_us": spin_us })
 }
 
 /// The context of the latest ringmq run (contexts are handles: this keeps

@@ -108,6 +108,11 @@ pub trait Backend {
     /// Hands every ready completion to `f`.
     fn drain(&mut self, f: impl FnMut(Completion<'_>));
 
+    /// Whether [`drain`](Self::drain) would hand out a completion now,
+    /// without asking the kernel (a spinning thread calls
+    /// `submit_and_wait(0, Some(Duration::ZERO))`, then this).
+    fn has_completions(&mut self) -> bool;
+
     /// Operations whose final completion has not been drained yet.
     fn in_flight(&self) -> usize;
 
@@ -178,6 +183,11 @@ impl Backend for Driver {
     #[inline]
     fn drain(&mut self, f: impl FnMut(Completion<'_>)) {
         Driver::drain(self, f)
+    }
+
+    #[inline]
+    fn has_completions(&mut self) -> bool {
+        Driver::has_completions(self)
     }
 
     #[inline]

@@ -463,6 +463,13 @@ impl Driver {
         }
     }
 
+    /// Whether a completion is waiting in the completion queue. With
+    /// `DEFER_TASKRUN` the kernel fills it only in an enter that asks for
+    /// events, such as `submit_and_wait(0, Some(Duration::ZERO))`.
+    pub fn has_completions(&mut self) -> bool {
+        !self.ring.completion().is_empty()
+    }
+
     /// Hands every ready completion to `f`, in the order the kernel posted
     /// them. Received data borrows a provided buffer that goes back to the
     /// buffer ring as soon as `f` returns; copy or decode it inside `f`. An

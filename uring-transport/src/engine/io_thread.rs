@@ -116,6 +116,7 @@ pub(crate) fn run(
 /// Runs the loop on `driver` until shutdown. Generic so that each backend
 /// gets its own monomorphic copy of the engine (see `driver::Backend`).
 fn serve<B: Backend>(driver: B, shared: Arc<IoShared>, buffers_total: u64) {
+    let spin_us = u64::try_from(shared.spin().as_micros()).unwrap_or(u64::MAX);
     let mut t = IoThread {
         driver,
         shared,
@@ -130,6 +131,7 @@ fn serve<B: Backend>(driver: B, shared: Arc<IoShared>, buffers_total: u64) {
         shutting_down: false,
         counters: IoThreadSnapshot {
             buffers_total,
+            spin_us,
             ..IoThreadSnapshot::default()
         },
     };
@@ -170,6 +172,10 @@ impl<B: Backend> IoThread<B> {
             // Before the wait, so a parked thread's counters are current
             // (the wait itself shows in the next turn's).
             self.publish_counters();
+            if self.spin_for_work(timeout) {
+                self.reap();
+                continue;
+            }
             self.shared.parked.store(true, Ordering::SeqCst);
             fence(Ordering::SeqCst);
             let (want, timeout) = if self.shared.has_cmds() {
@@ -185,6 +191,41 @@ impl<B: Backend> IoThread<B> {
         }
         self.publish_counters();
         self.finish();
+    }
+
+    /// Polls the kernel and the command queue without sleeping, for up to
+    /// the spin budget or until the next timer is due, whichever is first.
+    /// True if a completion or a command came; false (at once, with no
+    /// budget) if the thread should go and sleep. Posters see the thread
+    /// as not parked meanwhile, so they write no eventfd.
+    fn spin_for_work(&mut self, next_timer: Option<Duration>) -> bool {
+        let budget = self.shared.spin();
+        if budget.is_zero() {
+            return false;
+        }
+        if self.shared.has_cmds() {
+            return true;
+        }
+        let until = Instant::now() + next_timer.map_or(budget, |t| t.min(budget));
+        loop {
+            if let Err(e) = self.driver.submit_and_wait(0, Some(Duration::ZERO)) {
+                eprintln!("ringmq: {} poll failed: {e}", self.driver.kind());
+                return false;
+            }
+            if self.driver.has_completions() || self.shared.has_cmds() {
+                self.counters.spin_hits += 1;
+                return true;
+            }
+            if Instant::now() >= until {
+                self.counters.spin_misses += 1;
+                return false;
+            }
+            // Not a pause but a yield: on a machine with fewer cores than
+            // busy threads, the thread this one waits for may be queued on
+            // this very core (on 2 vCPUs: tcp REQ/REP p50 ~23 us with the
+            // yield, 20-107 us with `spin_loop`).
+            std::thread::yield_now();
+        }
     }
 
     /// Publishes the counters for the inspector, once per loop turn: plain

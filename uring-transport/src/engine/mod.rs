@@ -35,6 +35,10 @@ pub struct EngineConfig {
     /// Which kernel interface the I/O threads drive; `None` reads
     /// `RINGMQ_BACKEND` (unset: [`BackendChoice::Auto`]).
     pub backend: Option<BackendChoice>,
+    /// How long an I/O thread polls for work before it sleeps in the
+    /// kernel; `None` reads `RINGMQ_SPIN_US` (unset: no spinning). See
+    /// [`spin_from_env`].
+    pub spin: Option<Duration>,
 }
 
 impl Default for EngineConfig {
@@ -42,7 +46,45 @@ impl Default for EngineConfig {
         EngineConfig {
             io_threads: 1,
             backend: None,
+            spin: None,
         }
+    }
+}
+
+/// The environment variable holding the spin budget in microseconds.
+pub const SPIN_ENV: &str = "RINGMQ_SPIN_US";
+
+/// The longest spin budget accepted (one second): a spin is a busy wait,
+/// meant for microseconds.
+pub const SPIN_MAX: Duration = Duration::from_secs(1);
+
+/// Parses a spin budget in whole microseconds (`"0"` = no spinning).
+///
+/// # Errors
+/// The message to report for anything but a number up to [`SPIN_MAX`].
+pub fn parse_spin_us(v: &str) -> Result<Duration, String> {
+    let us: u64 = v
+        .trim()
+        .parse()
+        .map_err(|_| format!("{SPIN_ENV}={v:?} is not a number of microseconds"))?;
+    let d = Duration::from_micros(us);
+    if d > SPIN_MAX {
+        return Err(format!(
+            "{SPIN_ENV}={v:?} is more than {} microseconds",
+            SPIN_MAX.as_micros()
+        ));
+    }
+    Ok(d)
+}
+
+/// `RINGMQ_SPIN_US`, zero if unset.
+///
+/// # Errors
+/// As [`parse_spin_us`].
+pub fn spin_from_env() -> Result<Duration, String> {
+    match std::env::var(SPIN_ENV) {
+        Err(_) => Ok(Duration::ZERO),
+        Ok(v) => parse_spin_us(&v),
     }
 }
 
@@ -268,6 +310,9 @@ io_counters!(
     max_cqes_per_wake,
     buffers_total,
     connections,
+    spin_us,
+    spin_hits,
+    spin_misses,
 );
 
 /// A handle on every I/O thread's counters, for the inspector. Cheap to
@@ -299,6 +344,8 @@ pub(crate) struct IoShared {
     parked: AtomicBool,
     /// Written by the thread only.
     pub(crate) counters: Arc<IoCounters>,
+    /// The spin budget: how long the thread polls before it sleeps.
+    spin: Duration,
 }
 
 impl IoShared {
@@ -321,6 +368,10 @@ impl IoShared {
 
     pub(crate) fn has_cmds(&self) -> bool {
         !self.cmds.is_empty()
+    }
+
+    pub(crate) fn spin(&self) -> Duration {
+        self.spin
     }
 }
 
@@ -347,6 +398,10 @@ impl Engine {
             Some(c) => c,
             None => BackendChoice::from_env().map_err(EngineError::Config)?,
         };
+        let spin = match cfg.spin {
+            Some(d) => d.min(SPIN_MAX),
+            None => spin_from_env().map_err(EngineError::Config)?,
+        };
         let mut threads = Vec::new();
         for i in 0..cfg.io_threads.max(1) {
             let shared = Arc::new(IoShared {
@@ -354,6 +409,7 @@ impl Engine {
                 wake: EventFd::new().map_err(EngineError::Io)?,
                 parked: AtomicBool::new(false),
                 counters: Arc::new(IoCounters::default()),
+                spin,
             });
             let (ready_tx, ready_rx) = mpsc::sync_channel(1);
             let s = shared.clone();
@@ -383,6 +439,13 @@ impl Engine {
             threads,
             next: AtomicUsize::new(0),
         })
+    }
+
+    /// The spin budget the I/O threads run with.
+    pub fn spin(&self) -> Duration {
+        self.threads
+            .first()
+            .map_or(Duration::ZERO, |t| t.shared.spin())
     }
 
     /// A handle on the I/O threads' counters (for the inspector).

@@ -735,6 +735,10 @@ impl Backend for EpollDriver {
         EpollDriver::drain(self, f)
     }
 
+    fn has_completions(&mut self) -> bool {
+        !self.ready.is_empty() || !self.read_ready.is_empty()
+    }
+
     fn in_flight(&self) -> usize {
         self.ops.len()
     }
