@@ -158,6 +158,10 @@ pub struct IoThreadSnapshot {
     /// The kernel interface this thread drives.
     #[serde(default)]
     pub backend: IoBackend,
+    /// `Some(id)`: not an I/O thread but the inline engine of socket `id`
+    /// (`RINGMQ_ENGINE=inline`), turned by the threads that call it.
+    #[serde(default)]
+    pub socket: Option<u64>,
     /// Loop turns (each ends in one io_uring_enter).
     pub loop_turns: u64,
     /// io_uring_enter calls.

@@ -271,6 +271,7 @@ pub fn sample_snapshot(seq: u64) -> Snapshot {
             IoThreadSnapshot {
                 index: i as u32,
                 backend: Default::default(),
+                socket: None,
                 loop_turns: turns,
                 submit_calls: submits,
                 sqes_submitted: submits * if i == 0 { 37 } else { 14 } / 10,

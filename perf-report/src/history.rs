@@ -157,16 +157,22 @@ impl Run {
 
     /// The engine setup ringmq ran with in this run: its backend (records
     /// from before the epoll backend existed, which say nothing or
-    /// `io_uring`, ran on io_uring), and its spin budget if it had one, as
-    /// in `io_uring, spinning 50 µs`. Runs of different setups are never
+    /// `io_uring`, ran on io_uring), the inline mode if it ran in it, and
+    /// its spin budget if it had one, as in `epoll, inline, spinning 50 µs`. Runs of different setups are never
     /// each other's baseline.
     pub fn backend(&self) -> String {
         let ringmq = || self.records.iter().filter(|r| r.impl_name() == "ringmq");
-        let backend = ringmq().find_map(Record::engine).unwrap_or("io_uring");
-        match ringmq().find_map(Record::spin_us).filter(|&us| us > 0) {
-            Some(us) => format!("{backend}, spinning {us} µs"),
-            None => backend.to_string(),
+        let mut setup = ringmq()
+            .find_map(Record::engine)
+            .unwrap_or("io_uring")
+            .to_string();
+        if ringmq().find_map(Record::engine_mode) == Some("inline") {
+            setup.push_str(", inline");
         }
+        if let Some(us) = ringmq().find_map(Record::spin_us).filter(|&us| us > 0) {
+            setup.push_str(&format!(", spinning {us} µs"));
+        }
+        setup
     }
 
     pub fn date(&self) -> &str {

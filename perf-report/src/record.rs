@@ -505,6 +505,12 @@ impl Record {
         self.impl_notes.as_ref()?.get("spin_us")?.as_u64()
     }
 
+    /// Who drove ringmq's connections (`impl_notes.mode`: `io-threads` or
+    /// `inline`), if the line says (older lines: I/O threads).
+    pub fn engine_mode(&self) -> Option<&str> {
+        self.impl_notes.as_ref()?.get("mode")?.as_str()
+    }
+
     /// The `scripts/perf` invocation that recorded this line, if any.
     pub fn run_id(&self) -> Option<&str> {
         self.run.as_deref().filter(|s| !s.is_empty())

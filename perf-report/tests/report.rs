@@ -480,14 +480,15 @@ fn a_baseline_is_never_a_run_on_the_other_backend() {
 }
 
 #[test]
-fn a_baseline_is_never_a_run_with_another_spin_budget() {
+fn a_baseline_is_never_a_run_with_another_spin_budget_or_engine_mode() {
     // run0 without a budget (before records named one), run1 spinning
-    // 50 µs, run2 with the budget 0 said out loud.
+    // 50 µs, run2 with the budget 0 said out loud, run3 in inline mode.
     let mut values = Vec::new();
     for (i, (c, spin)) in [
         ("aaaa1111", None),
         ("bbbb2222", Some(50)),
         ("cccc3333", Some(0)),
+        ("dddd4444", Some(0)),
     ]
     .iter()
     .enumerate()
@@ -496,6 +497,9 @@ fn a_baseline_is_never_a_run_with_another_spin_budget() {
             v["run"] = json!(format!("run{i}"));
             if v["impl"] == "ringmq" {
                 v["impl_notes"] = json!({ "engine": "epoll", "spin_us": spin });
+                if i == 3 {
+                    v["impl_notes"]["mode"] = json!("inline");
+                }
             }
             values.push(v);
         }
@@ -503,9 +507,10 @@ fn a_baseline_is_never_a_run_with_another_spin_budget() {
     let runs = group_runs(values.into_iter().filter_map(Record::from_value).collect());
     assert_eq!(
         runs.iter().map(Run::backend).collect::<Vec<_>>(),
-        ["epoll", "epoll, spinning 50 µs", "epoll"]
+        ["epoll", "epoll, spinning 50 µs", "epoll", "epoll, inline"]
     );
     assert_eq!(previous_of(&runs, &runs[2]).unwrap().id, "run0");
+    assert!(previous_of(&runs, &runs[3]).is_none());
     assert!(previous_of(&runs, &runs[1]).is_none());
     assert!(resolve("bbbb", Some(&runs), Some(&runs[2])).is_err());
     // The table says which setup the figures come from.

@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::socket::{Socket, SocketType};
 use crate::stats::{Registered, Registry};
 use crate::transport::{
-    spin_from_env, BackendChoice, Engine, EngineConfig, SharedSocket, SPIN_MAX,
+    spin_from_env, BackendChoice, Engine, EngineConfig, EngineMode, SharedSocket, SPIN_MAX,
 };
 use ringmq_core::snapshot::Snapshot;
 use std::collections::HashMap;
@@ -53,6 +53,9 @@ pub(crate) struct ContextInner {
     /// The spin budget asked for by `set_spin_us` in microseconds (-1:
     /// `RINGMQ_SPIN_US`, else none); read when the engine starts.
     spin_us: AtomicI64,
+    /// The engine mode asked for by `set_engine_mode` (`None`:
+    /// `RINGMQ_ENGINE`, else I/O threads); read when the engine starts.
+    mode: Mutex<Option<EngineMode>>,
     /// Started on first use; a failure is kept (and was logged once).
     engine: OnceLock<std::result::Result<Engine, String>>,
     terminated: AtomicBool,
@@ -83,6 +86,7 @@ impl Context {
                 io_threads: AtomicI32::new(1),
                 backend: Mutex::new(None),
                 spin_us: AtomicI64::new(-1),
+                mode: Mutex::new(None),
                 engine: OnceLock::new(),
                 terminated: AtomicBool::new(false),
                 registry: Arc::new(Registry::new()),
@@ -219,6 +223,34 @@ impl Context {
             return Ok(asked);
         }
         Ok(spin_from_env().map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX)))
+    }
+
+    /// Chooses who drives tcp and ipc connections (a ringmq extension):
+    /// `"io-threads"` (the default: `ZMQ_IO_THREADS` I/O threads, as in
+    /// libzmq) or `"inline"` (each socket on a ring of its own, driven by
+    /// the threads that call it: no I/O thread on the message path; see
+    /// docs/engine.md, "The inline mode"). Overrides `RINGMQ_ENGINE`; read
+    /// when the engine starts, like [`set_io_threads`](Self::set_io_threads).
+    ///
+    /// # Errors
+    /// `EINVAL` for any other name.
+    pub fn set_engine_mode(&self, name: &str) -> Result<()> {
+        let mode = EngineMode::parse(name).ok_or(Error::EINVAL)?;
+        *self.inner.mode.lock().unwrap_or_else(|e| e.into_inner()) = Some(mode);
+        Ok(())
+    }
+
+    /// `"io-threads"` or `"inline"`: the mode the engine runs in once
+    /// started, else the one it will start in (an unreadable
+    /// `RINGMQ_ENGINE`: `"io-threads"`).
+    pub fn engine_mode(&self) -> &'static str {
+        if let Some(e) = self.inner.started_engine() {
+            return e.mode().name();
+        }
+        let asked = *self.inner.mode.lock().unwrap_or_else(|e| e.into_inner());
+        asked
+            .unwrap_or_else(|| EngineMode::from_env().unwrap_or_default())
+            .name()
     }
 
     /// The backend each I/O thread runs on (`"io_uring"` or `"epoll"`), in
@@ -363,10 +395,12 @@ impl ContextInner {
                 let spin = u64::try_from(self.spin_us.load(Ordering::Relaxed))
                     .ok()
                     .map(Duration::from_micros);
+                let mode = *self.mode.lock().unwrap_or_else(|e| e.into_inner());
                 Engine::start(&EngineConfig {
                     io_threads: usize::try_from(io_threads).unwrap_or(1),
                     backend,
                     spin,
+                    mode,
                 })
                 .map_err(|e| e.to_string())
             };

@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::socket::Socket;
 use bitflags::bitflags;
 use std::os::unix::io::RawFd;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 bitflags! {
@@ -143,6 +144,8 @@ pub fn poll(items: &mut [PollItem], timeout: i64) -> Result<i32> {
         for item in items.iter_mut() {
             let sock = item.socket.expect("fd items refused above");
             let shared = sock.shared();
+            // Inline mode: the socket's engine takes in what arrived.
+            shared.progress();
             let mut core = shared.lock();
             terminated |= shared.is_terminated();
             // Registered before looking, so that what changes after the
@@ -162,9 +165,26 @@ pub fn poll(items: &mut [PollItem], timeout: i64) -> Result<i32> {
         let now = Instant::now();
         let expired = timeout == 0 || deadline.is_some_and(|d| now >= d);
         if ready == 0 && !terminated && !expired {
-            match deadline {
-                Some(d) => std::thread::park_timeout(d - now),
-                None => std::thread::park(),
+            let left = deadline.map(|d| d - now);
+            match inline_wait(items) {
+                // Only one socket, inline: wait in its engine (its
+                // wake-ups notify the engine's eventfd).
+                InlineWait::One(shared) => {
+                    if !shared.wait_inline(left) {
+                        std::thread::park_timeout(left.unwrap_or(INLINE_POLL_ROUND));
+                    }
+                }
+                // An inline socket among others: a thread can wait in one
+                // engine only, and would not see the others' wake-ups
+                // there. Each engine is turned above on every round (and
+                // by the housekeeper); look again at least that often.
+                InlineWait::Several => std::thread::park_timeout(
+                    left.map_or(INLINE_POLL_ROUND, |l| l.min(INLINE_POLL_ROUND)),
+                ),
+                InlineWait::None => match left {
+                    Some(l) => std::thread::park_timeout(l),
+                    None => std::thread::park(),
+                },
             }
         }
         for item in items.iter() {
@@ -179,5 +199,35 @@ pub fn poll(items: &mut [PollItem], timeout: i64) -> Result<i32> {
         if ready > 0 || expired {
             return Ok(ready);
         }
+    }
+}
+
+/// How often `poll` looks again when it waits on several inline sockets
+/// (it can block in one engine only).
+const INLINE_POLL_ROUND: Duration = Duration::from_millis(1);
+
+enum InlineWait<'a> {
+    None,
+    One(&'a ringmq_uring::shared::SharedSocket),
+    Several,
+}
+
+fn inline_wait<'a>(items: &'a [PollItem]) -> InlineWait<'a> {
+    let mut sockets = items
+        .iter()
+        .map(|i| i.socket.expect("socket items").shared());
+    let Some(first) = sockets.next() else {
+        return InlineWait::None;
+    };
+    let mut any_inline = first.is_inline();
+    let mut all_first = true;
+    for s in sockets {
+        any_inline |= s.is_inline();
+        all_first &= Arc::ptr_eq(s, first);
+    }
+    match (any_inline, all_first) {
+        (false, _) => InlineWait::None,
+        (true, true) => InlineWait::One(first),
+        (true, false) => InlineWait::Several,
     }
 }

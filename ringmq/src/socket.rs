@@ -426,6 +426,9 @@ impl Socket {
             Err(ringmq_core::Error::Again) => None,
             Err(e) => Some(Err(Error::from(e))),
         })?;
+        // Inline mode: the message goes to the kernel before send returns
+        // (or with the rest of its burst).
+        self.shared().sent();
         if let Some(at) = stamped_at {
             self.sent_sample(at);
         }
@@ -446,6 +449,12 @@ impl Socket {
         // Once without a clock: most calls need no waiting.
         if let Some(r) = attempt(&mut shared.lock()) {
             return r;
+        }
+        // Inline mode: take in what arrived (or send what waits) first.
+        if shared.progress() {
+            if let Some(r) = attempt(&mut shared.lock()) {
+                return r;
+            }
         }
         if timeout_ms == 0 {
             return Err(Error::EAGAIN);

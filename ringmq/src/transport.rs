@@ -4,7 +4,8 @@
 
 pub(crate) use ringmq_uring::endpoint::Endpoint;
 pub(crate) use ringmq_uring::engine::{
-    spin_from_env, BackendChoice, Engine, EngineConfig, EngineCounters, TransportOptions, SPIN_MAX,
+    spin_from_env, BackendChoice, Engine, EngineConfig, EngineCounters, EngineMode,
+    TransportOptions, SPIN_MAX,
 };
 pub(crate) use ringmq_uring::shared::{
     monotonic_ns, sample_interval, ConnEventKind, LatencySamples, Sampler, SharedSocket, Wait,

@@ -35,6 +35,14 @@ fn assert_io_uring_refused_with_eperm(why_expected: &str) {
     assert_eq!(err.raw_os_error(), Some(libc::EPERM), "{err}");
 }
 
+/// A context on I/O threads whatever `RINGMQ_ENGINE` says: the backend
+/// is chosen per I/O thread (the inline mode always runs on epoll).
+fn io_thread_context() -> zmq::Context {
+    let ctx = zmq::Context::new();
+    ctx.set_engine_mode("io-threads").unwrap();
+    ctx
+}
+
 fn io_uring_works_here() -> bool {
     Driver::probe(&DriverConfig::default()).is_ok()
 }
@@ -46,10 +54,14 @@ fn set_backend_epoll_runs_the_engine_on_epoll_and_says_so() {
     assert_eq!(round_trip(&ctx), ["epoll"]);
     assert_eq!(ctx.io_fallback_reason(), None, "epoll was asked for");
     let snap = ctx.snapshot();
-    assert_eq!(snap.io_threads.len(), 1);
-    assert_eq!(snap.io_threads[0].backend.name(), "epoll");
-    let json = serde_json::to_string(&snap.io_threads[0]).unwrap();
-    assert!(json.contains("\"backend\":\"epoll\""), "{json}");
+    // One I/O thread; in inline mode, the two sockets' own engines.
+    let engines = if ctx.engine_mode() == "inline" { 2 } else { 1 };
+    assert_eq!(snap.io_threads.len(), engines);
+    for t in &snap.io_threads {
+        assert_eq!(t.backend.name(), "epoll");
+        let json = serde_json::to_string(t).unwrap();
+        assert!(json.contains("\"backend\":\"epoll\""), "{json}");
+    }
 }
 
 #[test]
@@ -59,7 +71,7 @@ fn auto_and_uring_take_io_uring_where_it_works() {
         return;
     }
     for name in ["auto", "uring", "io_uring"] {
-        let ctx = zmq::Context::new();
+        let ctx = io_thread_context();
         ctx.set_backend(name).unwrap();
         assert_eq!(round_trip(&ctx), ["io_uring"], "{name}");
     }
@@ -77,6 +89,8 @@ fn the_environment_variable_chooses_when_the_context_does_not() {
     let ctx = zmq::Context::new();
     let backends = round_trip(&ctx);
     match std::env::var("RINGMQ_BACKEND").as_deref() {
+        // The inline mode runs on epoll.
+        _ if ctx.engine_mode() == "inline" => assert_eq!(backends, ["epoll"]),
         Ok("epoll") => assert_eq!(backends, ["epoll"]),
         Ok("uring") => assert_eq!(backends, ["io_uring"]),
         _ if io_uring_works_here() => assert_eq!(backends, ["io_uring"]),
@@ -93,14 +107,14 @@ fn with_io_uring_blocked_by_seccomp_auto_falls_back_to_epoll_and_uring_says_why(
         ringmq_uring::driver::block_io_uring_in_this_thread().expect("seccomp filter");
         assert_io_uring_refused_with_eperm("the filter is installed");
 
-        let auto = zmq::Context::new();
+        let auto = io_thread_context();
         auto.set_backend("auto").unwrap();
         assert_eq!(round_trip(&auto), ["epoll"]);
         assert_eq!(auto.snapshot().io_threads[0].backend.name(), "epoll");
         let why = auto.io_fallback_reason().expect("the fallback says why");
         assert!(why.contains("io_uring is blocked"), "{why}");
 
-        let forced = zmq::Context::new();
+        let forced = io_thread_context();
         forced.set_backend("uring").unwrap();
         let s = socket(&forced, zmq::PULL);
         assert_eq!(s.bind("tcp://127.0.0.1:*"), Err(zmq::Error::EMTHREAD));

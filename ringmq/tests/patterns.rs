@@ -239,7 +239,9 @@ fn send_blocks_at_hwm_until_the_peer_receives(t: Transport) {
     let mut sent = 0;
     while push.send("m", zmq::DONTWAIT).is_ok() {
         sent += 1;
-        assert!(sent < 1_000_000, "HWM never reached");
+        // In inline mode each send reaches the kernel before it returns,
+        // so the socket buffers (megabytes on loopback) fill first.
+        assert!(sent < 20_000_000, "HWM never reached");
     }
     assert_eq!(push.send("m", zmq::DONTWAIT), Err(zmq::Error::EAGAIN));
     assert_eq!(

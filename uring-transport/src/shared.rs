@@ -17,7 +17,7 @@
 //! the core lock on the hot path: sampled latencies ([`LatencySamples`]),
 //! connection events ([`ConnEvent`]) and the peers' addresses.
 
-use crate::engine::IoShared;
+use crate::engine::{Inline, IoShared};
 use ringmq_core::socket::Wake;
 use ringmq_core::{Error, PipeId, Socket, SocketType};
 use smallvec::SmallVec;
@@ -255,10 +255,22 @@ pub enum Wait {
 /// The threads parked on one socket. Its pipes' other ends wake them (as
 /// the core socket's [`Wake`]), so it lives apart from the socket: the
 /// socket holds it, not the other way round.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Waiters {
     threads: Mutex<Vec<Thread>>,
     count: AtomicUsize,
+    /// An inline socket's engine, in whose kernel wait its waiters block
+    /// (instead of parking).
+    inline: OnceLock<Arc<IoShared>>,
+}
+
+impl std::fmt::Debug for Waiters {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Waiters")
+            .field("count", &self.count.load(Ordering::Relaxed))
+            .field("inline", &self.inline.get().is_some())
+            .finish()
+    }
 }
 
 impl Waiters {
@@ -279,6 +291,9 @@ impl Waiters {
             .collect();
         for t in woken {
             t.unpark();
+        }
+        if let Some(io) = self.inline.get() {
+            io.notify_if_parked();
         }
     }
 
@@ -318,8 +333,11 @@ pub struct SharedSocket {
     /// core lock) lets the socket's pipes go idle (`Socket::prepare_wait`),
     /// so input or room that comes after is followed by its wake-up.
     waiters: Arc<Waiters>,
-    /// The I/O thread serving the socket's connections.
+    /// The I/O thread serving the socket's connections (in inline mode,
+    /// its own engine's queue).
     io: OnceLock<Arc<IoShared>>,
+    /// In inline mode, the socket's own engine.
+    inline: OnceLock<Arc<Inline>>,
     terminated: AtomicBool,
     /// send() → handed to the kernel (written by the I/O thread).
     send_latency: LatencySamples,
@@ -344,6 +362,7 @@ impl SharedSocket {
             core: parking_lot::Mutex::new(core),
             waiters,
             io: OnceLock::new(),
+            inline: OnceLock::new(),
             terminated: AtomicBool::new(false),
             send_latency: LatencySamples::default(),
             recv_latency: LatencySamples::default(),
@@ -452,6 +471,55 @@ impl SharedSocket {
         self.io.get().map(|io| &**io)
     }
 
+    /// Gives the socket its own engine (inline mode); its queue is then
+    /// the socket's [`io`](Self::io), and its waiters block in it.
+    pub(crate) fn set_inline(&self, inline: Arc<Inline>) -> &IoShared {
+        let inline = self.inline.get_or_init(|| inline);
+        let _ = self.waiters.inline.set(inline.io.clone());
+        self.io.get_or_init(|| inline.io.clone())
+    }
+
+    /// The socket's own engine, in inline mode once it has one.
+    pub(crate) fn inline(&self) -> Option<&Inline> {
+        self.inline.get().map(|i| &**i)
+    }
+
+    /// Whether the socket's connections are driven by its callers
+    /// (`RINGMQ_ENGINE=inline`) rather than by an I/O thread.
+    pub fn is_inline(&self) -> bool {
+        self.inline.get().is_some()
+    }
+
+    /// A send queued a message: in inline mode, write it (or coalesce it
+    /// with the rest of a burst; see the engine's `inline` module). Call
+    /// it without the core lock held.
+    #[inline]
+    pub fn sent(&self) {
+        if let Some(i) = self.inline.get() {
+            i.sent();
+        }
+    }
+
+    /// In inline mode, turns the socket's engine once, waiting in the
+    /// kernel for up to `max_wait` (`None`: until something comes). False
+    /// if the socket is not inline or its engine has finished: then the
+    /// caller parks instead.
+    pub fn wait_inline(&self, max_wait: Option<std::time::Duration>) -> bool {
+        self.inline.get().is_some_and(|i| i.wait(max_wait))
+    }
+
+    /// In inline mode, turns the socket's engine once without waiting:
+    /// what was queued is sent, what arrived is taken in. Returns whether
+    /// it did (false: not inline, nothing to do). Call it without the
+    /// core lock held.
+    #[inline]
+    pub fn progress(&self) -> bool {
+        match self.inline.get() {
+            Some(i) => i.progress(),
+            None => false,
+        }
+    }
+
     /// Wakes the threads blocked on this socket (after a change its pipes
     /// do not signal: a peer attached or detached).
     pub fn wake_waiters(&self) {
@@ -514,14 +582,21 @@ impl SharedSocket {
                     continue;
                 }
             }
-            match deadline {
-                Some(d) => {
-                    let now = Instant::now();
-                    if now < d {
-                        std::thread::park_timeout(d - now);
-                    }
+            let now = Instant::now();
+            let left = deadline.map(|d| d.saturating_duration_since(now));
+            // Inline: wait in the socket's own engine, which is where what
+            // it waits for comes from (other sources notify its eventfd).
+            let turned = match (self.inline.get(), left) {
+                (Some(i), Some(l)) if !l.is_zero() => i.wait(Some(l)),
+                (Some(i), None) => i.wait(None),
+                _ => false,
+            };
+            if !turned {
+                match left {
+                    Some(l) if !l.is_zero() => std::thread::park_timeout(l),
+                    Some(_) => {}
+                    None => std::thread::park(),
                 }
-                None => std::thread::park(),
             }
             self.unregister_waiter();
             if deadline.is_some_and(|d| Instant::now() >= d) {

@@ -3,7 +3,7 @@
 
 use ringmq_core::{Error, Multipart, Socket, SocketType};
 use ringmq_uring::endpoint::Endpoint;
-use ringmq_uring::engine::{Engine, EngineConfig, TransportOptions};
+use ringmq_uring::engine::{Engine, EngineConfig, EngineMode, TransportOptions};
 use ringmq_uring::shared::{SharedSocket, Wait};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -157,6 +157,7 @@ fn each_io_thread_runs_on_the_backend_asked_for() {
             io_threads: 2,
             backend: Some(backend),
             spin: None,
+            mode: Some(EngineMode::IoThreads),
         })
     };
     let epoll = start(BackendChoice::Epoll).expect("epoll");
@@ -189,6 +190,7 @@ fn spinning_round_trips(
         io_threads: 1,
         backend: Some(backend),
         spin: Some(spin),
+        mode: None,
     })
     .expect("engine");
     assert_eq!(engine.spin(), spin);
@@ -255,6 +257,7 @@ fn a_spinning_engine_still_fires_its_timers() {
         io_threads: 1,
         backend: None,
         spin: Some(Duration::from_millis(500)),
+        mode: None,
     })
     .expect("engine");
     let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -30,7 +30,7 @@ pub fn EngineStats(props: &EngineStatsProps) -> Html {
                 <table>
                     <thead>
                         <tr>
-                            <th>{ "thread" }</th>
+                            <th title="an I/O thread, or in inline mode (RINGMQ_ENGINE=inline) the engine of one socket, driven by the threads that call it">{ "thread" }</th>
                             <th title="the kernel interface the thread drives: io_uring, or epoll where io_uring is blocked">{ "backend" }</th>
                             <th title="how long the thread polls for work before it sleeps (RINGMQ_SPIN_US); off: it sleeps at once">{ "spin" }</th>
                             <th class="num" title="io_uring_enter calls per second">{ "submits/s" }</th>
@@ -46,7 +46,7 @@ pub fn EngineStats(props: &EngineStatsProps) -> Html {
                             let r = props.rates.get(&t.index).cloned().unwrap_or_default();
                             html! {
                                 <tr data-testid={format!("io-thread-{}", t.index)}>
-                                    <td>{ format!("io-{}", t.index) }</td>
+                                    <td data-testid={format!("io-name-{}", t.index)}>{ thread_label(t) }</td>
                                     <td data-testid={format!("io-backend-{}", t.index)}>{ t.backend.name() }</td>
                                     <td data-testid={format!("io-spin-{}", t.index)} title={spin_title(t)}>{ spin_label(t) }</td>
                                     <td class="num spark-cell">
@@ -94,4 +94,29 @@ fn spin_title(t: &IoThreadSnapshot) -> String {
         format::int(t.spin_hits),
         format::int(t.spin_misses)
     )
+}
+
+/// `io-0` for an I/O thread; `socket 3 inline` for an inline socket's own
+/// engine.
+pub fn thread_label(t: &IoThreadSnapshot) -> String {
+    match t.socket {
+        Some(id) => format!("socket {id} inline"),
+        None => format!("io-{}", t.index),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_inline_engine_is_named_by_its_socket() {
+        let mut t = IoThreadSnapshot {
+            index: 2,
+            ..Default::default()
+        };
+        assert_eq!(thread_label(&t), "io-2");
+        t.socket = Some(7);
+        assert_eq!(thread_label(&t), "socket 7 inline");
+    }
 }

@@ -193,11 +193,18 @@ fn ringmq_notes(io_threads: i32) -> Value {
     let engine = ringmq_backend();
     // The spin budget changes every latency figure: recorded with the
     // backend, so the history compares runs of one setting only.
-    let spin_us = engine.and_then(|_| {
-        let last = LAST_RINGMQ.lock().unwrap_or_else(|e| e.into_inner());
-        last.as_ref()?.get_spin_us().ok()
-    });
-    json!({ "io_threads": io_threads, "engine": engine, "spin_us": spin_us })
+    let (spin_us, mode) = match engine {
+        Some(_) => {
+            let last = LAST_RINGMQ.lock().unwrap_or_else(|e| e.into_inner());
+            let ctx = last.as_ref();
+            (
+                ctx.and_then(|c| c.get_spin_us().ok()),
+                ctx.map(ringmq::Context::engine_mode),
+            )
+        }
+        None => (None, None),
+    };
+    json!({ "io_threads": io_threads, "engine": engine, "spin_us": spin_us, "mode": mode })
 }
 
 /// The context of the latest ringmq run (contexts are handles: this keeps

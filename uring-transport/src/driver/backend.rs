@@ -113,6 +113,11 @@ pub trait Backend {
     /// `submit_and_wait(0, Some(Duration::ZERO))`, then this).
     fn has_completions(&mut self) -> bool;
 
+    /// Whether operations were started since the last
+    /// [`submit_and_wait`](Self::submit_and_wait) (the kernel has not seen
+    /// them yet).
+    fn has_unsubmitted(&mut self) -> bool;
+
     /// Operations whose final completion has not been drained yet.
     fn in_flight(&self) -> usize;
 
@@ -188,6 +193,11 @@ impl Backend for Driver {
     #[inline]
     fn has_completions(&mut self) -> bool {
         Driver::has_completions(self)
+    }
+
+    #[inline]
+    fn has_unsubmitted(&mut self) -> bool {
+        Driver::has_unsubmitted(self)
     }
 
     #[inline]

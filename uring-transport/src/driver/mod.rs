@@ -470,6 +470,11 @@ impl Driver {
         !self.ring.completion().is_empty()
     }
 
+    /// Whether SQEs wait for the next `submit_and_wait`.
+    pub fn has_unsubmitted(&mut self) -> bool {
+        !self.backlog.is_empty() || !self.ring.submission().is_empty()
+    }
+
     /// Hands every ready completion to `f`, in the order the kernel posted
     /// them. Received data borrows a provided buffer that goes back to the
     /// buffer ring as soon as `f` returns; copy or decode it inside `f`. An

@@ -116,30 +116,10 @@ pub(crate) fn run(
 /// Runs the loop on `driver` until shutdown. Generic so that each backend
 /// gets its own monomorphic copy of the engine (see `driver::Backend`).
 fn serve<B: Backend>(driver: B, shared: Arc<IoShared>, buffers_total: u64) {
-    let spin_us = u64::try_from(shared.spin().as_micros()).unwrap_or(u64::MAX);
-    let mut t = IoThread {
-        driver,
-        shared,
-        start: Instant::now(),
-        listeners: Slab::default(),
-        conns: Slab::default(),
-        connecters: Slab::default(),
-        sockets: HashMap::new(),
-        timers: BinaryHeap::new(),
-        cmds: Vec::new(),
-        done: Vec::new(),
-        shutting_down: false,
-        counters: IoThreadSnapshot {
-            buffers_total,
-            spin_us,
-            ..IoThreadSnapshot::default()
-        },
-    };
-    t.arm_wake();
-    t.run();
+    IoThread::new(driver, shared, buffers_total, false).run();
 }
 
-struct IoThread<B> {
+pub(super) struct IoThread<B> {
     driver: B,
     shared: Arc<IoShared>,
     /// The epoch of the sessions' clock.
@@ -152,33 +132,80 @@ struct IoThread<B> {
     cmds: Vec<Cmd>,
     done: Vec<Done>,
     shutting_down: bool,
+    /// Turned by an inline socket's callers rather than a thread of its own.
+    inline: bool,
     /// This thread's counters; copied to `shared.counters` once per turn.
     counters: IoThreadSnapshot,
 }
 
 impl<B: Backend> IoThread<B> {
+    /// An engine on `driver` with its wake-up read armed; `inline` if a
+    /// socket's callers turn it (see [`turn`](Self::turn)).
+    pub(super) fn new(driver: B, shared: Arc<IoShared>, buffers_total: u64, inline: bool) -> Self {
+        let spin_us = u64::try_from(shared.spin().as_micros()).unwrap_or(u64::MAX);
+        let mut t = IoThread {
+            driver,
+            shared,
+            start: Instant::now(),
+            listeners: Slab::default(),
+            conns: Slab::default(),
+            connecters: Slab::default(),
+            sockets: HashMap::new(),
+            timers: BinaryHeap::new(),
+            cmds: Vec::new(),
+            done: Vec::new(),
+            shutting_down: false,
+            inline,
+            counters: IoThreadSnapshot {
+                buffers_total,
+                spin_us,
+                ..IoThreadSnapshot::default()
+            },
+        };
+        t.arm_wake();
+        t
+    }
+
     fn run(&mut self) {
-        loop {
-            self.counters.loop_turns += 1;
-            self.run_commands();
-            self.fire_timers();
-            if self.shutting_down && self.sockets.is_empty() {
-                break;
-            }
-            let timeout = self
-                .timers
-                .peek()
-                .map(|Reverse((at, _))| at.saturating_duration_since(Instant::now()));
-            // Before the wait, so a parked thread's counters are current
-            // (the wait itself shows in the next turn's).
-            self.publish_counters();
-            if self.spin_for_work(timeout) {
-                self.reap();
-                continue;
-            }
+        while self.turn(None) {}
+        self.publish_counters();
+        self.finish();
+    }
+
+    /// One loop turn: queued commands, due timers, then one wait in the
+    /// kernel — until a completion comes, the next timer is due or
+    /// `max_wait` passes (`None`: no limit of its own) — then every
+    /// completion. False once shut down with every socket gone.
+    ///
+    /// An I/O thread turns forever; an inline socket's caller turns with
+    /// its own deadline (see `inline`), and then also submits what the
+    /// completions queued, so that nothing waits for a next turn that may
+    /// be long in coming.
+    pub(super) fn turn(&mut self, max_wait: Option<Duration>) -> bool {
+        self.counters.loop_turns += 1;
+        self.run_commands();
+        self.fire_timers();
+        if self.shutting_down && self.sockets.is_empty() {
+            return false;
+        }
+        let next_timer = self
+            .timers
+            .peek()
+            .map(|Reverse((at, _))| at.saturating_duration_since(Instant::now()));
+        let timeout = match (next_timer, max_wait) {
+            (Some(t), Some(m)) => Some(t.min(m)),
+            (t, None) => t,
+            (None, m) => m,
+        };
+        // Before the wait, so a parked thread's counters are current
+        // (the wait itself shows in the next turn's).
+        self.publish_counters();
+        if self.spin_for_work(timeout) {
+            self.reap();
+        } else {
             self.shared.parked.store(true, Ordering::SeqCst);
             fence(Ordering::SeqCst);
-            let (want, timeout) = if self.shared.has_cmds() {
+            let (want, timeout) = if self.shared.has_cmds() || self.shared.take_woken() {
                 (0, Some(Duration::ZERO))
             } else {
                 (1, timeout)
@@ -189,18 +216,32 @@ impl<B: Backend> IoThread<B> {
             self.shared.parked.store(false, Ordering::SeqCst);
             self.reap();
         }
-        self.publish_counters();
-        self.finish();
+        if self.inline {
+            // A send that completed queued the next one: start it now
+            // (bounded: each round is one non-blocking kernel call).
+            for _ in 0..4 {
+                if !self.driver.has_unsubmitted() {
+                    break;
+                }
+                if let Err(e) = self.driver.submit_and_wait(0, Some(Duration::ZERO)) {
+                    eprintln!("ringmq: {} submit failed: {e}", self.driver.kind());
+                    break;
+                }
+                self.reap();
+            }
+        }
+        true
     }
 
     /// Polls the kernel and the command queue without sleeping, for up to
-    /// the spin budget or until the next timer is due, whichever is first.
+    /// the spin budget or until the next timer is due (or the caller's
+    /// deadline: `next_timer` is the turn's timeout), whichever is first.
     /// True if a completion or a command came; false (at once, with no
     /// budget) if the thread should go and sleep. Posters see the thread
     /// as not parked meanwhile, so they write no eventfd.
     fn spin_for_work(&mut self, next_timer: Option<Duration>) -> bool {
         let budget = self.shared.spin();
-        if budget.is_zero() {
+        if budget.is_zero() || next_timer == Some(Duration::ZERO) {
             return false;
         }
         if self.shared.has_cmds() {
@@ -212,7 +253,7 @@ impl<B: Backend> IoThread<B> {
                 eprintln!("ringmq: {} poll failed: {e}", self.driver.kind());
                 return false;
             }
-            if self.driver.has_completions() || self.shared.has_cmds() {
+            if self.driver.has_completions() || self.shared.has_cmds() || self.shared.take_woken() {
                 self.counters.spin_hits += 1;
                 return true;
             }
@@ -230,7 +271,7 @@ impl<B: Backend> IoThread<B> {
 
     /// Publishes the counters for the inspector, once per loop turn: plain
     /// relaxed stores, no lock, no read-modify-write.
-    fn publish_counters(&mut self) {
+    pub(super) fn publish_counters(&mut self) {
         let d = self.driver.stats();
         let c = &mut self.counters;
         c.submit_calls = d.submit_calls;

@@ -8,7 +8,11 @@
 //! accepts with one multishot accept.
 
 mod conn;
+mod inline;
 mod io_thread;
+
+pub(crate) use inline::Inline;
+pub use inline::HOUSEKEEPING_INTERVAL;
 
 use crate::driver::{BackendKind, EventFd, SetupError};
 use crate::endpoint::{tcp_last_endpoint, Endpoint};
@@ -39,6 +43,9 @@ pub struct EngineConfig {
     /// kernel; `None` reads `RINGMQ_SPIN_US` (unset: no spinning). See
     /// [`spin_from_env`].
     pub spin: Option<Duration>,
+    /// Who drives the connections; `None` reads `RINGMQ_ENGINE` (unset:
+    /// [`EngineMode::IoThreads`]).
+    pub mode: Option<EngineMode>,
 }
 
 impl Default for EngineConfig {
@@ -47,6 +54,55 @@ impl Default for EngineConfig {
             io_threads: 1,
             backend: None,
             spin: None,
+            mode: None,
+        }
+    }
+}
+
+/// Who drives a socket's connections (`RINGMQ_ENGINE`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EngineMode {
+    /// I/O threads (`ZMQ_IO_THREADS` of them), as libzmq.
+    #[default]
+    IoThreads,
+    /// Each socket on a ring of its own, turned by the threads that call
+    /// it (see the `inline` module); no I/O thread on the message path.
+    Inline,
+}
+
+impl EngineMode {
+    /// The environment variable read when [`EngineConfig::mode`] is `None`.
+    pub const ENV: &'static str = "RINGMQ_ENGINE";
+
+    /// `"inline"`, or `"io-threads"` (also `"io_threads"`, `"threads"`,
+    /// empty); case-insensitive.
+    pub fn parse(s: &str) -> Option<EngineMode> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "inline" => Some(EngineMode::Inline),
+            "" | "io-threads" | "io_threads" | "threads" | "io-thread" => {
+                Some(EngineMode::IoThreads)
+            }
+            _ => None,
+        }
+    }
+
+    /// `"inline"` or `"io-threads"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            EngineMode::IoThreads => "io-threads",
+            EngineMode::Inline => "inline",
+        }
+    }
+
+    /// `RINGMQ_ENGINE`, `IoThreads` if unset.
+    ///
+    /// # Errors
+    /// The message to report when the variable holds something else.
+    pub fn from_env() -> Result<EngineMode, String> {
+        match std::env::var(Self::ENV) {
+            Err(_) => Ok(EngineMode::IoThreads),
+            Ok(v) => Self::parse(&v)
+                .ok_or_else(|| format!("{}={v:?} is not one of inline, io-threads", Self::ENV)),
         }
     }
 }
@@ -264,6 +320,8 @@ macro_rules! io_counters {
             backend: AtomicU8,
             /// Why `auto` took epoll: io_uring's setup or probe error.
             fallback: std::sync::OnceLock<String>,
+            /// The socket an inline engine serves (0: an I/O thread).
+            socket: AtomicU64,
             $($field: AtomicU64,)*
         }
 
@@ -280,12 +338,20 @@ macro_rules! io_counters {
                 let _ = self.fallback.set(why);
             }
 
+            pub(crate) fn set_socket(&self, id: u64) {
+                self.socket.store(id, Ordering::Relaxed);
+            }
+
             fn read(&self, index: u32) -> IoThreadSnapshot {
                 IoThreadSnapshot {
                     index,
                     backend: match self.backend.load(Ordering::Relaxed) {
                         1 => IoBackend::Epoll,
                         _ => IoBackend::IoUring,
+                    },
+                    socket: match self.socket.load(Ordering::Relaxed) {
+                        0 => None,
+                        id => Some(id),
                     },
                     $($field: self.$field.load(Ordering::Relaxed),)*
                 }
@@ -321,13 +387,22 @@ io_counters!(
 #[derive(Clone, Debug)]
 pub struct EngineCounters {
     threads: Vec<Arc<IoCounters>>,
+    /// In inline mode: the sockets' engines, which come and go.
+    inline: Option<Arc<inline::Housekeeper>>,
 }
 
 impl EngineCounters {
-    /// The counters of each I/O thread, in thread order.
+    /// The counters of each I/O thread, in thread order; in inline mode,
+    /// of each socket's engine (`socket` names it).
     pub fn snapshot(&self) -> Vec<IoThreadSnapshot> {
+        let inline = self
+            .inline
+            .as_ref()
+            .map(|k| k.counters())
+            .unwrap_or_default();
         self.threads
             .iter()
+            .chain(inline.iter())
             .zip(0u32..)
             .map(|(c, i)| c.read(i))
             .collect()
@@ -346,6 +421,8 @@ pub(crate) struct IoShared {
     pub(crate) counters: Arc<IoCounters>,
     /// The spin budget: how long the thread polls before it sleeps.
     spin: Duration,
+    /// Set by [`notify_if_parked`](Self::notify_if_parked).
+    woken: AtomicBool,
 }
 
 impl IoShared {
@@ -358,6 +435,25 @@ impl IoShared {
             // A failed write leaves the thread to its timeout; nothing to do.
             let _ = self.wake.notify();
         }
+    }
+
+    /// Wakes the thread if it waits in the kernel (for an inline engine:
+    /// the caller blocked in it), without a command: its wait ends, or the
+    /// next one does not begin, and it looks again at what it waits for.
+    /// (Dekker-style with `parked`, as [`push`](Self::push): either the
+    /// thread sees `woken` before it sleeps or this sees it parked.)
+    pub(crate) fn notify_if_parked(&self) {
+        self.woken.store(true, Ordering::SeqCst);
+        fence(Ordering::SeqCst);
+        if self.parked.load(Ordering::SeqCst) {
+            let _ = self.wake.notify();
+        }
+    }
+
+    /// Whether [`notify_if_parked`](Self::notify_if_parked) was called
+    /// since the last look (and forgets it).
+    pub(crate) fn take_woken(&self) -> bool {
+        self.woken.load(Ordering::SeqCst) && self.woken.swap(false, Ordering::SeqCst)
     }
 
     pub(crate) fn take(&self, into: &mut Vec<Cmd>) {
@@ -385,6 +481,8 @@ struct IoThreadHandle {
 pub struct Engine {
     threads: Vec<IoThreadHandle>,
     next: AtomicUsize,
+    /// `Some` in inline mode (then `threads` is empty).
+    inline: Option<inline::InlineMode>,
 }
 
 impl Engine {
@@ -402,6 +500,17 @@ impl Engine {
             Some(d) => d.min(SPIN_MAX),
             None => spin_from_env().map_err(EngineError::Config)?,
         };
+        let mode = match cfg.mode {
+            Some(m) => m,
+            None => EngineMode::from_env().map_err(EngineError::Config)?,
+        };
+        if mode == EngineMode::Inline {
+            return Ok(Engine {
+                threads: Vec::new(),
+                next: AtomicUsize::new(0),
+                inline: Some(inline::InlineMode::start(choice, spin)?),
+            });
+        }
         let mut threads = Vec::new();
         for i in 0..cfg.io_threads.max(1) {
             let shared = Arc::new(IoShared {
@@ -410,6 +519,7 @@ impl Engine {
                 parked: AtomicBool::new(false),
                 counters: Arc::new(IoCounters::default()),
                 spin,
+                woken: AtomicBool::new(false),
             });
             let (ready_tx, ready_rx) = mpsc::sync_channel(1);
             let s = shared.clone();
@@ -438,14 +548,28 @@ impl Engine {
         Ok(Engine {
             threads,
             next: AtomicUsize::new(0),
+            inline: None,
         })
     }
 
-    /// The spin budget the I/O threads run with.
+    /// The spin budget the I/O threads (or inline engines) run with.
     pub fn spin(&self) -> Duration {
-        self.threads
-            .first()
-            .map_or(Duration::ZERO, |t| t.shared.spin())
+        match &self.inline {
+            Some(m) => m.spin(),
+            None => self
+                .threads
+                .first()
+                .map_or(Duration::ZERO, |t| t.shared.spin()),
+        }
+    }
+
+    /// Who drives the connections.
+    pub fn mode(&self) -> EngineMode {
+        if self.inline.is_some() {
+            EngineMode::Inline
+        } else {
+            EngineMode::IoThreads
+        }
     }
 
     /// A handle on the I/O threads' counters (for the inspector).
@@ -456,11 +580,16 @@ impl Engine {
                 .iter()
                 .map(|t| t.shared.counters.clone())
                 .collect(),
+            inline: self.inline.as_ref().map(|m| m.keeper().clone()),
         }
     }
 
-    /// The backend each I/O thread runs on, in thread order.
+    /// The backend each I/O thread runs on, in thread order; in inline
+    /// mode, the one backend the sockets' engines are made on.
     pub fn backends(&self) -> Vec<BackendKind> {
+        if let Some(m) = &self.inline {
+            return vec![m.kind()];
+        }
         self.io_thread_stats()
             .iter()
             .map(|t| match t.backend {
@@ -472,8 +601,12 @@ impl Engine {
 
     /// Why the automatic choice ran each I/O thread on epoll (io_uring's
     /// setup or probe error, such as `io_uring is blocked: …`); `None` for
-    /// a thread on io_uring or on an epoll that was asked for.
+    /// a thread on io_uring or on an epoll that was asked for. In inline
+    /// mode, one `None`: epoll is that mode's backend, not a fallback.
     pub fn fallback_reasons(&self) -> Vec<Option<String>> {
+        if self.inline.is_some() {
+            return vec![None];
+        }
         self.threads
             .iter()
             .map(|t| t.shared.counters.fallback.get().cloned())
@@ -487,12 +620,21 @@ impl Engine {
 
     /// The I/O thread serving `sock`, assigning one round robin on first use
     /// (all of a socket's connections live on one thread).
-    fn io_for<'a>(&self, sock: &'a Arc<SharedSocket>) -> &'a IoShared {
-        match sock.io() {
-            Some(io) => io,
+    ///
+    /// In inline mode the socket gets an engine of its own instead, made
+    /// in the calling thread.
+    fn io_for<'a>(&self, sock: &'a Arc<SharedSocket>) -> Result<&'a IoShared, Error> {
+        if let Some(io) = sock.io() {
+            return Ok(io);
+        }
+        match &self.inline {
+            Some(m) => {
+                let inline = m.open(sock.id())?;
+                Ok(sock.set_inline(inline))
+            }
             None => {
                 let i = self.next.fetch_add(1, Ordering::Relaxed) % self.threads.len();
-                sock.set_io(self.threads[i].shared.clone())
+                Ok(sock.set_io(self.threads[i].shared.clone()))
             }
         }
     }
@@ -520,13 +662,14 @@ impl Engine {
         };
         // The socket listens from here (the I/O thread only accepts).
         sock.push_event(ConnEventKind::Listening, endpoint.clone(), "");
-        self.io_for(sock).push(Cmd::Listen {
+        self.io_for(sock)?.push(Cmd::Listen {
             sock: sock.clone(),
             fd,
             endpoint: endpoint.clone(),
             ipc_path,
             session: session_config(sock),
         });
+        sock.progress();
         Ok(endpoint)
     }
 
@@ -547,13 +690,14 @@ impl Engine {
             Endpoint::Ipc(p) => Remote::Ipc(p.clone()),
             Endpoint::Inproc(_) => return Err(Error::ProtocolNotSupported),
         };
-        self.io_for(sock).push(Cmd::Connect {
+        self.io_for(sock)?.push(Cmd::Connect {
             sock: sock.clone(),
             remote,
             endpoint: ep.to_string(),
             opts: opts.clone(),
             session: session_config(sock),
         });
+        sock.progress();
         Ok(())
     }
 
@@ -567,7 +711,22 @@ impl Engine {
         };
         let (tx, rx) = mpsc::sync_channel(1);
         io.push(make(tx));
-        rx.recv().unwrap_or(Err(Error::Terminated))
+        let Some(inline) = sock.inline() else {
+            return rx.recv().unwrap_or(Err(Error::Terminated));
+        };
+        // Nobody else may be turning the socket's engine: turn it here
+        // until it answers (closing a listener takes a completion or two).
+        loop {
+            match rx.try_recv() {
+                Ok(r) => return r,
+                Err(mpsc::TryRecvError::Disconnected) => return Err(Error::Terminated),
+                Err(mpsc::TryRecvError::Empty) => {
+                    if !inline.wait(Some(Duration::from_millis(1))) {
+                        return rx.recv().unwrap_or(Err(Error::Terminated));
+                    }
+                }
+            }
+        }
     }
 
     /// Stops listening on an endpoint `bind` returned (or was given).
@@ -599,17 +758,27 @@ impl Engine {
     /// The socket is closed by the application: stop listening, then flush
     /// what is queued for up to `linger` (`None` = until sent) and close the
     /// connections. Returns at once.
+    ///
+    /// An inline socket's engine then finishes once the linger is over,
+    /// turned by the housekeeper.
     pub fn close_socket(&self, sock: &Arc<SharedSocket>, linger: Option<Duration>) {
         if let Some(io) = sock.io() {
             io.push(Cmd::Close {
                 sock: sock.clone(),
                 linger,
             });
+            if sock.inline().is_some() {
+                io.push(Cmd::Shutdown);
+                sock.progress();
+            }
         }
     }
 
     /// Waits for lingering sockets, then stops and joins the I/O threads.
     pub fn shutdown(&self) {
+        if let Some(m) = &self.inline {
+            m.shutdown();
+        }
         for t in &self.threads {
             t.shared.push(Cmd::Shutdown);
         }

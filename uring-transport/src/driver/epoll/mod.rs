@@ -739,6 +739,10 @@ impl Backend for EpollDriver {
         !self.ready.is_empty() || !self.read_ready.is_empty()
     }
 
+    fn has_unsubmitted(&mut self) -> bool {
+        !self.started.is_empty()
+    }
+
     fn in_flight(&self) -> usize {
         self.ops.len()
     }
