@@ -99,16 +99,20 @@ impl Inline {
         // that wrote took the time of the write, which is no pause.
         let now = monotonic_ns();
         let previous = self.last_send.load(Ordering::Relaxed);
-        let deferred = self.deferred.load(Ordering::Relaxed);
-        let in_burst = now.saturating_sub(previous) < BURST_GAP.as_nanos() as u64;
-        if in_burst && deferred + 1 < BURST_BATCH {
-            self.deferred.store(deferred + 1, Ordering::Relaxed);
-            self.last_send.store(now, Ordering::Relaxed);
-            if deferred == 0 {
-                // Whatever the burst leaves behind goes out without a call.
-                self.keeper.soon();
+        if now.saturating_sub(previous) < BURST_GAP.as_nanos() as u64 {
+            // One read-modify-write: the housekeeper's reset after it wrote
+            // (a compare-exchange) either sees this count or is seen here
+            // as 0, which asks it to come again.
+            let deferred = self.deferred.fetch_add(1, Ordering::Relaxed);
+            if deferred + 1 < BURST_BATCH {
+                self.last_send.store(now, Ordering::Relaxed);
+                if deferred == 0 {
+                    // Whatever the burst leaves behind goes out without a
+                    // call.
+                    self.keeper.soon();
+                }
+                return;
             }
-            return;
         }
         self.deferred.store(0, Ordering::Relaxed);
         self.progress();
