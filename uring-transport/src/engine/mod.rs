@@ -1,15 +1,23 @@
 //! The engine: I/O threads that serve sockets' tcp and ipc connections.
 //!
-//! Each I/O thread owns one io_uring (created inside the thread), its
-//! listeners and its connections. Application threads talk to it through a
-//! command queue and an eventfd that is written only when the thread is
-//! parked. Bind happens in the calling thread (so `EADDRINUSE` comes back at
-//! once); the listening socket is then handed to the I/O thread, which
-//! accepts with one multishot accept.
+//! Each I/O thread owns one io_uring (created inside the thread; epoll
+//! where io_uring is blocked), its listeners and its connections.
+//! Application threads talk to it through a command queue and an eventfd
+//! that is written only when the thread is parked. Bind happens in the
+//! calling thread (so `EADDRINUSE` comes back at once); the listening
+//! socket is then handed to the I/O thread, which accepts with one
+//! multishot accept. In the inline mode (`inline`) each socket has the same
+//! engine to itself, turned by its callers instead of by a thread.
 
+mod config;
 mod conn;
 mod inline;
 mod io_thread;
+
+pub use config::{
+    parse_spin_us, spin_from_env, BackendChoice, EngineConfig, EngineMode, TransportOptions,
+    SPIN_ENV, SPIN_MAX,
+};
 
 pub(crate) use inline::Inline;
 pub use inline::HOUSEKEEPING_INTERVAL;
@@ -30,183 +38,6 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
-
-/// Engine settings.
-#[derive(Clone, Debug)]
-pub struct EngineConfig {
-    /// Number of I/O threads (libzmq's `ZMQ_IO_THREADS`, default 1).
-    pub io_threads: usize,
-    /// Which kernel interface the I/O threads drive; `None` reads
-    /// `RINGMQ_BACKEND` (unset: [`BackendChoice::Auto`]).
-    pub backend: Option<BackendChoice>,
-    /// How long an I/O thread polls for work before it sleeps in the
-    /// kernel; `None` reads `RINGMQ_SPIN_US` (unset: no spinning). See
-    /// [`spin_from_env`].
-    pub spin: Option<Duration>,
-    /// Who drives the connections; `None` reads `RINGMQ_ENGINE` (unset:
-    /// [`EngineMode::IoThreads`]).
-    pub mode: Option<EngineMode>,
-}
-
-impl Default for EngineConfig {
-    fn default() -> Self {
-        EngineConfig {
-            io_threads: 1,
-            backend: None,
-            spin: None,
-            mode: None,
-        }
-    }
-}
-
-/// Who drives a socket's connections (`RINGMQ_ENGINE`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum EngineMode {
-    /// I/O threads (`ZMQ_IO_THREADS` of them), as libzmq.
-    #[default]
-    IoThreads,
-    /// Each socket on a ring of its own, turned by the threads that call
-    /// it (see the `inline` module); no I/O thread on the message path.
-    Inline,
-}
-
-impl EngineMode {
-    /// The environment variable read when [`EngineConfig::mode`] is `None`.
-    pub const ENV: &'static str = "RINGMQ_ENGINE";
-
-    /// `"inline"`, or `"io-threads"` (also `"io_threads"`, `"threads"`,
-    /// empty); case-insensitive.
-    pub fn parse(s: &str) -> Option<EngineMode> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "inline" => Some(EngineMode::Inline),
-            "" | "io-threads" | "io_threads" | "threads" | "io-thread" => {
-                Some(EngineMode::IoThreads)
-            }
-            _ => None,
-        }
-    }
-
-    /// `"inline"` or `"io-threads"`.
-    pub fn name(self) -> &'static str {
-        match self {
-            EngineMode::IoThreads => "io-threads",
-            EngineMode::Inline => "inline",
-        }
-    }
-
-    /// `RINGMQ_ENGINE`, `IoThreads` if unset.
-    ///
-    /// # Errors
-    /// The message to report when the variable holds something else.
-    pub fn from_env() -> Result<EngineMode, String> {
-        match std::env::var(Self::ENV) {
-            Err(_) => Ok(EngineMode::IoThreads),
-            Ok(v) => Self::parse(&v)
-                .ok_or_else(|| format!("{}={v:?} is not one of inline, io-threads", Self::ENV)),
-        }
-    }
-}
-
-/// The environment variable holding the spin budget in microseconds.
-pub const SPIN_ENV: &str = "RINGMQ_SPIN_US";
-
-/// The longest spin budget accepted (one second): a spin is a busy wait,
-/// meant for microseconds.
-pub const SPIN_MAX: Duration = Duration::from_secs(1);
-
-/// Parses a spin budget in whole microseconds (`"0"` = no spinning).
-///
-/// # Errors
-/// The message to report for anything but a number up to [`SPIN_MAX`].
-pub fn parse_spin_us(v: &str) -> Result<Duration, String> {
-    let us: u64 = v
-        .trim()
-        .parse()
-        .map_err(|_| format!("{SPIN_ENV}={v:?} is not a number of microseconds"))?;
-    let d = Duration::from_micros(us);
-    if d > SPIN_MAX {
-        return Err(format!(
-            "{SPIN_ENV}={v:?} is more than {} microseconds",
-            SPIN_MAX.as_micros()
-        ));
-    }
-    Ok(d)
-}
-
-/// `RINGMQ_SPIN_US`, zero if unset.
-///
-/// # Errors
-/// As [`parse_spin_us`].
-pub fn spin_from_env() -> Result<Duration, String> {
-    match std::env::var(SPIN_ENV) {
-        Err(_) => Ok(Duration::ZERO),
-        Ok(v) => parse_spin_us(&v),
-    }
-}
-
-/// Which backend an I/O thread runs on, as asked (`RINGMQ_BACKEND`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum BackendChoice {
-    /// io_uring if this process may use it (a ring is set up and one
-    /// operation completes on it), else epoll.
-    #[default]
-    Auto,
-    /// io_uring or nothing: a blocked io_uring fails the start with the
-    /// reason.
-    Uring,
-    /// epoll readiness.
-    Epoll,
-}
-
-impl BackendChoice {
-    /// The environment variable read when [`EngineConfig::backend`] is
-    /// `None`.
-    pub const ENV: &'static str = "RINGMQ_BACKEND";
-
-    /// `"auto"`, `"uring"` (or `"io_uring"`), `"epoll"`; case-insensitive.
-    pub fn parse(s: &str) -> Option<BackendChoice> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "auto" | "" => Some(BackendChoice::Auto),
-            "uring" | "io_uring" | "iouring" => Some(BackendChoice::Uring),
-            "epoll" => Some(BackendChoice::Epoll),
-            _ => None,
-        }
-    }
-
-    /// `RINGMQ_BACKEND`, `Auto` if unset.
-    ///
-    /// # Errors
-    /// The message to report when the variable holds something else.
-    pub fn from_env() -> Result<BackendChoice, String> {
-        match std::env::var(Self::ENV) {
-            Err(_) => Ok(BackendChoice::Auto),
-            Ok(v) => Self::parse(&v)
-                .ok_or_else(|| format!("{}={v:?} is not one of uring, epoll, auto", Self::ENV)),
-        }
-    }
-}
-
-/// Per-endpoint options that live in the transport, not the core socket:
-/// reconnection only (the wire options are the core's, in the
-/// [`SessionConfig`] it builds). Taken when `bind`/`connect` is called, as
-/// libzmq does.
-#[derive(Clone, Debug)]
-pub struct TransportOptions {
-    /// `ZMQ_RECONNECT_IVL`: first wait before reconnecting.
-    pub reconnect_ivl: Duration,
-    /// `ZMQ_RECONNECT_IVL_MAX`: the wait doubles after each failure up to
-    /// this; `None` keeps it constant.
-    pub reconnect_ivl_max: Option<Duration>,
-}
-
-impl Default for TransportOptions {
-    fn default() -> Self {
-        TransportOptions {
-            reconnect_ivl: Duration::from_millis(100),
-            reconnect_ivl_max: None,
-        }
-    }
-}
 
 /// The engine could not start.
 #[derive(Debug)]
