@@ -260,7 +260,8 @@ impl Socket {
     }
 
     /// `ZMQ_EVENTS`: `POLLIN` if a message can be received now, `POLLOUT`
-    /// if one can be sent.
+    /// if one can be sent. In the inline mode the socket's engine is turned
+    /// first, so what arrived counts (as libzmq processes its commands).
     ///
     /// # Errors
     /// `ETERM`.
@@ -268,6 +269,7 @@ impl Socket {
         if self.shared().is_terminated() {
             return Err(Error::ETERM);
         }
+        self.shared().progress();
         let mut core = self.shared().lock();
         Ok(self.ready_events(&mut core))
     }

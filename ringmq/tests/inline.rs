@@ -160,6 +160,27 @@ fn a_burst_of_sends_is_delivered_whole_and_in_order() {
 }
 
 #[test]
+fn zmq_events_sees_what_arrived_without_a_receive() {
+    // An application polling ZMQ_EVENTS (an event loop's way) sees a
+    // message arrive without calling recv (the call turns the engine; the
+    // housekeeper would too, within its interval).
+    let ctx = inline_context();
+    let pull = socket(&ctx, zmq::PULL);
+    let ep = common::bind(&pull, Transport::Tcp, "inline-events").expect("tcp");
+    let peer = zmq::Context::new();
+    peer.set_engine_mode("io-threads").unwrap();
+    let push = socket(&peer, zmq::PUSH);
+    push.connect(&ep).unwrap();
+    push.send("x", 0).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !pull.get_events().unwrap().contains(zmq::POLLIN) {
+        assert!(Instant::now() < deadline, "POLLIN never showed");
+        std::thread::yield_now();
+    }
+    assert_eq!(pull.recv_string(zmq::DONTWAIT).unwrap().unwrap(), "x");
+}
+
+#[test]
 fn an_unknown_mode_is_einval_and_inline_with_a_forced_io_uring_says_why() {
     let ctx = zmq::Context::new();
     assert_eq!(ctx.set_engine_mode("fibers"), Err(zmq::Error::EINVAL));
