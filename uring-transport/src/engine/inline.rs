@@ -1,19 +1,20 @@
 //! The inline mode (`RINGMQ_ENGINE=inline`): each socket's connections on
-//! a ring of their own, turned by the threads that call the socket rather
-//! than by an I/O thread.
+//! an engine of their own, turned by the threads that call the socket
+//! rather than by an I/O thread.
 //!
 //! The engine is the I/O thread's own ([`IoThread`]), one per socket, with
 //! no thread of its own. Its rules:
 //!
 //! - Every call makes progress: a send that queued a message turns the
 //!   engine once without waiting (the message is encoded and written
-//!   before `send` returns) — unless the socket is in a burst (the last
-//!   write was under [`BURST_GAP`] ago): then up to [`BURST_BATCH`]
+//!   before `send` returns) — unless the socket is in a burst (its previous
+//!   send returned under [`BURST_GAP`] ago): then up to [`BURST_BATCH`]
 //!   messages are coalesced into one write, and the housekeeper is asked to
-//!   write what a burst leaves behind at once; a receive or poll that finds
-//!   nothing turns it too; a blocking one waits *inside* the ring (`io_uring_enter` or
-//!   `epoll_wait`) until a completion, the socket's deadline or the
-//!   engine's next timer. No thread hop is on the message path.
+//!   write what the burst leaves behind once it pauses; a receive, a poll
+//!   or `ZMQ_EVENTS` that finds nothing turns it too; a blocking call waits
+//!   *inside* the engine (its `epoll_wait`) until a completion, the
+//!   socket's deadline or the engine's next timer. No thread hop is on the
+//!   message path.
 //! - A socket left alone is turned by the engine's housekeeper, a thread
 //!   that turns every inline engine nobody is turning, without waiting,
 //!   every [`HOUSEKEEPING_INTERVAL`]: accepts, reconnects, heartbeats and
@@ -46,8 +47,9 @@ use std::time::Duration;
 /// How often the housekeeper turns the engines nobody is turning.
 pub const HOUSEKEEPING_INTERVAL: Duration = Duration::from_millis(2);
 
-/// A send this soon after the socket's last write is part of a burst: it
-/// is coalesced with the ones that follow instead of written at once.
+/// A send this soon after the socket's previous send returned is part of a
+/// burst: it is coalesced with the ones that follow instead of written at
+/// once.
 pub const BURST_GAP: Duration = Duration::from_micros(2);
 
 /// The most messages a burst coalesces before a send writes them.
