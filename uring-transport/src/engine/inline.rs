@@ -16,8 +16,8 @@
 //!   socket's deadline or the engine's next timer. No thread hop is on the
 //!   message path.
 //! - A socket left alone is turned by the engine's housekeeper, a thread
-//!   that turns every inline engine nobody is turning, without waiting,
-//!   every [`HOUSEKEEPING_INTERVAL`]: accepts, reconnects, heartbeats and
+//!   that turns, without waiting, every inline engine its callers have not
+//!   turned for a [`HOUSEKEEPING_INTERVAL`], each interval: accepts, reconnects, heartbeats and
 //!   the linger of a closed socket go on while the application computes
 //!   (at that pace: a connection a socket does not call for meets its
 //!   handshake within a few milliseconds).
@@ -81,6 +81,8 @@ pub(crate) struct Inline {
     last_send: AtomicU64,
     /// Sends coalesced and not yet written.
     deferred: AtomicU32,
+    /// When a caller last turned the engine (`monotonic_ns`).
+    last_turn: AtomicU64,
 }
 
 impl Inline {
@@ -91,6 +93,7 @@ impl Inline {
             keeper,
             last_send: AtomicU64::new(0),
             deferred: AtomicU32::new(0),
+            last_turn: AtomicU64::new(0),
         }
     }
 
@@ -135,6 +138,7 @@ impl Inline {
 
     fn turn(&self, max_wait: Option<Duration>) -> bool {
         let mut guard = self.engine.lock();
+        self.last_turn.store(monotonic_ns(), Ordering::Relaxed);
         let Some(engine) = guard.as_mut() else {
             return false;
         };
@@ -147,13 +151,22 @@ impl Inline {
         true
     }
 
-    /// The housekeeper's turn: only if no caller is turning the engine,
-    /// and not in the middle of a burst (its sender writes it).
+    /// The housekeeper's turn: only for an engine its callers left alone
+    /// for a housekeeping interval, or whose burst paused with messages
+    /// queued, and only if no caller is turning it now. (An engine its
+    /// callers keep turning is never locked by the housekeeper: a
+    /// housekeeper preempted while it held the lock would stall them for
+    /// a scheduler slice.)
     fn housekeep(&self, now: u64) -> Kept {
         let deferred = self.deferred.load(Ordering::Relaxed);
         let last_send = self.last_send.load(Ordering::Relaxed);
         if deferred > 0 && now.saturating_sub(last_send) < BURST_GAP.as_nanos() as u64 {
             return Kept::Pending;
+        }
+        let last_turn = self.last_turn.load(Ordering::Relaxed);
+        if deferred == 0 && now.saturating_sub(last_turn) < HOUSEKEEPING_INTERVAL.as_nanos() as u64
+        {
+            return Kept::Idle;
         }
         let Some(mut guard) = self.engine.try_lock() else {
             return Kept::Idle;
