@@ -11,6 +11,18 @@ use common::{socket, Transport};
 use ringmq as zmq;
 use std::time::{Duration, Instant};
 
+/// A PUSH on I/O threads connected to `ep`, `setup` applied before the
+/// connect: a peer whose side of the connection never needs the inline
+/// socket's caller or housekeeper.
+fn io_thread_push(ep: &str, setup: impl FnOnce(&zmq::Socket)) -> (zmq::Context, zmq::Socket) {
+    let peer = zmq::Context::new();
+    peer.set_engine_mode("io-threads").unwrap();
+    let push = socket(&peer, zmq::PUSH);
+    setup(&push);
+    push.connect(ep).unwrap();
+    (peer, push)
+}
+
 fn inline_context() -> zmq::Context {
     let ctx = zmq::Context::new();
     ctx.set_engine_mode("inline").unwrap();
@@ -38,16 +50,7 @@ fn eventually(
 fn each_socket_gets_an_engine_of_its_own_named_in_the_snapshot() {
     let ctx = inline_context();
     assert_eq!(ctx.engine_mode(), "inline", "as asked, before the start");
-    let rep = socket(&ctx, zmq::REP);
-    let ep = common::bind(&rep, Transport::Tcp, "inline").expect("tcp");
-    let req = socket(&ctx, zmq::REQ);
-    req.connect(&ep).unwrap();
-    for i in 0..100 {
-        req.send(format!("q{i}").as_str(), 0).unwrap();
-        assert_eq!(rep.recv_string(0).unwrap().unwrap(), format!("q{i}"));
-        rep.send(format!("a{i}").as_str(), 0).unwrap();
-        assert_eq!(req.recv_string(0).unwrap().unwrap(), format!("a{i}"));
-    }
+    let _sockets = common::req_rep_round_trips(&ctx, 100, "inline");
     assert_eq!(ctx.engine_mode(), "inline", "as run");
     assert_eq!(ctx.io_backends(), ["epoll"]);
     let snap = ctx.snapshot();
@@ -67,10 +70,7 @@ fn a_socket_nobody_calls_still_accepts_and_completes_the_handshake() {
     let ep = common::bind(&pull, Transport::Tcp, "inline-alone").expect("tcp");
     // The peer on I/O threads, so that only the PULL's housekeeper can
     // make its side of the handshake happen.
-    let peer = zmq::Context::new();
-    peer.set_engine_mode("io-threads").unwrap();
-    let push = socket(&peer, zmq::PUSH);
-    push.connect(&ep).unwrap();
+    let (_peer, push) = io_thread_push(&ep, |_| {});
     eventually(&ctx, "the PULL's engine never took the connection", |s| {
         s.io_threads.iter().any(|t| t.connections == 1)
             && s.sockets.iter().any(|s| !s.pipes.is_empty())
@@ -84,14 +84,12 @@ fn a_socket_nobody_calls_still_answers_heartbeats() {
     let ctx = inline_context();
     let pull = socket(&ctx, zmq::PULL);
     let ep = common::bind(&pull, Transport::Tcp, "inline-hb").expect("tcp");
-    let peer = zmq::Context::new();
-    peer.set_engine_mode("io-threads").unwrap();
-    let push = socket(&peer, zmq::PUSH);
     // PING every 50 ms; a connection without any answer for 200 ms is
     // dropped (and would show as "disconnected").
-    push.set_heartbeat_ivl(50).unwrap();
-    push.set_heartbeat_timeout(200).unwrap();
-    push.connect(&ep).unwrap();
+    let (peer, push) = io_thread_push(&ep, |push| {
+        push.set_heartbeat_ivl(50).unwrap();
+        push.set_heartbeat_timeout(200).unwrap();
+    });
     push.send("first", 0).unwrap();
     assert_eq!(pull.recv_string(0).unwrap().unwrap(), "first");
     // Nobody calls the PULL for ten timeouts.
@@ -167,10 +165,7 @@ fn zmq_events_sees_what_arrived_without_a_receive() {
     let ctx = inline_context();
     let pull = socket(&ctx, zmq::PULL);
     let ep = common::bind(&pull, Transport::Tcp, "inline-events").expect("tcp");
-    let peer = zmq::Context::new();
-    peer.set_engine_mode("io-threads").unwrap();
-    let push = socket(&peer, zmq::PUSH);
-    push.connect(&ep).unwrap();
+    let (_peer, push) = io_thread_push(&ep, |_| {});
     push.send("x", 0).unwrap();
     let deadline = Instant::now() + Duration::from_secs(5);
     while !pull.get_events().unwrap().contains(zmq::POLLIN) {

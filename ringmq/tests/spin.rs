@@ -4,23 +4,10 @@
 
 mod common;
 
-use common::{socket, Transport};
 use ringmq as zmq;
 
-/// REQ/REP round trips over tcp on `ctx`; returns the two sockets (in
-/// inline mode their engines end with them).
 fn round_trips(ctx: &zmq::Context) -> [zmq::Socket; 2] {
-    let rep = socket(ctx, zmq::REP);
-    let ep = common::bind(&rep, Transport::Tcp, "spin").expect("tcp works here");
-    let req = socket(ctx, zmq::REQ);
-    req.connect(&ep).unwrap();
-    for i in 0..50 {
-        req.send(format!("q{i}").as_str(), 0).unwrap();
-        assert_eq!(rep.recv_string(0).unwrap().unwrap(), format!("q{i}"));
-        rep.send(format!("a{i}").as_str(), 0).unwrap();
-        assert_eq!(req.recv_string(0).unwrap().unwrap(), format!("a{i}"));
-    }
-    [rep, req]
+    common::req_rep_round_trips(ctx, 50, "spin")
 }
 
 #[test]

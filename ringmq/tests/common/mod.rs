@@ -103,3 +103,19 @@ pub fn within<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send + 'stat
         Err(std::sync::mpsc::RecvTimeoutError::Timeout) => panic!("timed out after {secs} s"),
     }
 }
+
+/// REQ/REP over tcp on `ctx`: `n` round trips, each checked; returns the
+/// two sockets (in the inline mode their engines live as long as they do).
+pub fn req_rep_round_trips(ctx: &zmq::Context, n: usize, tag: &str) -> [zmq::Socket; 2] {
+    let rep = socket(ctx, zmq::REP);
+    let ep = bind(&rep, Transport::Tcp, tag).expect("tcp works here");
+    let req = socket(ctx, zmq::REQ);
+    req.connect(&ep).unwrap();
+    for i in 0..n {
+        req.send(format!("q{i}").as_str(), 0).unwrap();
+        assert_eq!(rep.recv_string(0).unwrap().unwrap(), format!("q{i}"));
+        rep.send(format!("a{i}").as_str(), 0).unwrap();
+        assert_eq!(req.recv_string(0).unwrap().unwrap(), format!("a{i}"));
+    }
+    [rep, req]
+}

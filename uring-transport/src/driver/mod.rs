@@ -88,6 +88,14 @@ pub use epoll::EpollDriver;
 pub use error::{SetupError, SetupErrorKind};
 #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 pub use seccomp::block_io_uring_in_this_thread;
+
+/// The shorter of two waits, where `None` is no limit.
+pub(crate) fn sooner(a: Option<Duration>, b: Option<Duration>) -> Option<Duration> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
 pub use sys::{raise_nofile_limit, EventFd};
 
 use buf_ring::BufRing;

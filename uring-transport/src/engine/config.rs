@@ -73,11 +73,10 @@ impl EngineMode {
     /// # Errors
     /// The message to report when the variable holds something else.
     pub fn from_env() -> Result<EngineMode, String> {
-        match std::env::var(Self::ENV) {
-            Err(_) => Ok(EngineMode::IoThreads),
-            Ok(v) => Self::parse(&v)
-                .ok_or_else(|| format!("{}={v:?} is not one of inline, io-threads", Self::ENV)),
-        }
+        from_env_or(Self::ENV, EngineMode::IoThreads, |v| {
+            Self::parse(v)
+                .ok_or_else(|| format!("{}={v:?} is not one of inline, io-threads", Self::ENV))
+        })
     }
 }
 
@@ -112,9 +111,18 @@ pub fn parse_spin_us(v: &str) -> Result<Duration, String> {
 /// # Errors
 /// As [`parse_spin_us`].
 pub fn spin_from_env() -> Result<Duration, String> {
-    match std::env::var(SPIN_ENV) {
-        Err(_) => Ok(Duration::ZERO),
-        Ok(v) => parse_spin_us(&v),
+    from_env_or(SPIN_ENV, Duration::ZERO, parse_spin_us)
+}
+
+/// The environment variable `var` read by `parse`, or `default` if unset.
+fn from_env_or<T>(
+    var: &str,
+    default: T,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Result<T, String> {
+    match std::env::var(var) {
+        Err(_) => Ok(default),
+        Ok(v) => parse(&v),
     }
 }
 
@@ -152,11 +160,10 @@ impl BackendChoice {
     /// # Errors
     /// The message to report when the variable holds something else.
     pub fn from_env() -> Result<BackendChoice, String> {
-        match std::env::var(Self::ENV) {
-            Err(_) => Ok(BackendChoice::Auto),
-            Ok(v) => Self::parse(&v)
-                .ok_or_else(|| format!("{}={v:?} is not one of uring, epoll, auto", Self::ENV)),
-        }
+        from_env_or(Self::ENV, BackendChoice::Auto, |v| {
+            Self::parse(v)
+                .ok_or_else(|| format!("{}={v:?} is not one of uring, epoll, auto", Self::ENV))
+        })
     }
 }
 

@@ -192,11 +192,7 @@ impl<B: Backend> IoThread<B> {
             .timers
             .peek()
             .map(|Reverse((at, _))| at.saturating_duration_since(Instant::now()));
-        let timeout = match (next_timer, max_wait) {
-            (Some(t), Some(m)) => Some(t.min(m)),
-            (t, None) => t,
-            (None, m) => m,
-        };
+        let timeout = crate::driver::sooner(next_timer, max_wait);
         // Before the wait, so a parked thread's counters are current
         // (the wait itself shows in the next turn's).
         self.publish_counters();
@@ -234,20 +230,20 @@ impl<B: Backend> IoThread<B> {
     }
 
     /// Polls the kernel and the command queue without sleeping, for up to
-    /// the spin budget or until the next timer is due (or the caller's
-    /// deadline: `next_timer` is the turn's timeout), whichever is first.
+    /// the spin budget or the turn's `timeout` (the next timer, or an
+    /// inline caller's deadline), whichever is first.
     /// True if a completion or a command came; false (at once, with no
     /// budget) if the thread should go and sleep. Posters see the thread
     /// as not parked meanwhile, so they write no eventfd.
-    fn spin_for_work(&mut self, next_timer: Option<Duration>) -> bool {
+    fn spin_for_work(&mut self, timeout: Option<Duration>) -> bool {
         let budget = self.shared.spin();
-        if budget.is_zero() || next_timer == Some(Duration::ZERO) {
+        if budget.is_zero() || timeout == Some(Duration::ZERO) {
             return false;
         }
         if self.shared.has_cmds() {
             return true;
         }
-        let until = Instant::now() + next_timer.map_or(budget, |t| t.min(budget));
+        let until = Instant::now() + timeout.map_or(budget, |t| t.min(budget));
         loop {
             if let Err(e) = self.driver.submit_and_wait(0, Some(Duration::ZERO)) {
                 eprintln!("ringmq: {} poll failed: {e}", self.driver.kind());

@@ -259,8 +259,13 @@ pub(crate) struct IoShared {
 impl IoShared {
     pub(crate) fn push(&self, cmd: Cmd) {
         self.cmds.push(cmd);
-        // Pairs with the fence after the thread sets `parked`: either it
-        // sees the command or this sees it parked.
+        self.wake_if_parked();
+    }
+
+    /// After making work visible (a command, `woken`): pairs with the fence
+    /// after the thread sets `parked`, so either it sees the work before it
+    /// sleeps or this sees it parked and writes the eventfd.
+    fn wake_if_parked(&self) {
         fence(Ordering::SeqCst);
         if self.parked.load(Ordering::SeqCst) {
             // A failed write leaves the thread to its timeout; nothing to do.
@@ -275,10 +280,7 @@ impl IoShared {
     /// thread sees `woken` before it sleeps or this sees it parked.)
     pub(crate) fn notify_if_parked(&self) {
         self.woken.store(true, Ordering::SeqCst);
-        fence(Ordering::SeqCst);
-        if self.parked.load(Ordering::SeqCst) {
-            let _ = self.wake.notify();
-        }
+        self.wake_if_parked();
     }
 
     /// Whether [`notify_if_parked`](Self::notify_if_parked) was called

@@ -394,11 +394,7 @@ impl EpollDriver {
             .timers
             .peek()
             .map(|Reverse((at, _))| at.saturating_duration_since(Instant::now()));
-        let wait = match (timeout, timer) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        match wait {
+        match super::sooner(timeout, timer) {
             None => -1,
             // Rounded up: waking early would only spin until the deadline.
             Some(d) => i32::try_from(d.as_nanos().div_ceil(1_000_000)).unwrap_or(i32::MAX),
