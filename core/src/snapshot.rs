@@ -181,6 +181,11 @@ pub struct IoThreadSnapshot {
     /// The spin budget in microseconds (`RINGMQ_SPIN_US`; 0: none).
     #[serde(default)]
     pub spin_us: u64,
+    /// The budget is adaptive (the default, `RINGMQ_SPIN_US=auto`): the
+    /// thread spins only while spinning finds work, and backs off when it
+    /// does not.
+    #[serde(default)]
+    pub spin_adaptive: bool,
     /// Spins that found work before the budget ran out.
     #[serde(default)]
     pub spin_hits: u64,

@@ -280,10 +280,12 @@ pub fn sample_snapshot(seq: u64) -> Snapshot {
                 max_cqes_per_wake: if i == 0 { 64 } else { 22 },
                 buffers_total: 512,
                 connections: if i == 0 { 5 } else { 2 },
-                // The second thread serves the order gateway: it spins.
-                spin_us: if i == 0 { 0 } else { 50 },
-                spin_hits: if i == 0 { 0 } else { turns * 9 / 10 },
-                spin_misses: if i == 0 { 0 } else { turns / 10 },
+                // The first runs the default adaptive budget; the second
+                // serves the order gateway: a fixed one.
+                spin_us: if i == 0 { 20 } else { 50 },
+                spin_adaptive: i == 0,
+                spin_hits: if i == 0 { turns / 20 } else { turns * 9 / 10 },
+                spin_misses: if i == 0 { turns / 50 } else { turns / 10 },
             }
         })
         .collect();

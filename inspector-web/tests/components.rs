@@ -274,8 +274,12 @@ async fn the_live_page_draws_every_part() {
         find(&engine, "io-backend-0").text_content().unwrap(),
         "io_uring"
     );
-    // And its spin budget: none on thread 0, 50 µs on thread 1.
-    assert_eq!(find(&engine, "io-spin-0").text_content().unwrap(), "off");
+    // And its spin budget: the adaptive default on thread 0, a fixed
+    // 50 µs on thread 1.
+    assert_eq!(
+        find(&engine, "io-spin-0").text_content().unwrap(),
+        "auto ≤20 µs"
+    );
     assert_eq!(find(&engine, "io-spin-1").text_content().unwrap(), "50 µs");
     // Rates: 29 intervals of history drawn as sparklines.
     let spark = find(&root, "socket-1")

@@ -158,8 +158,9 @@ impl Run {
     /// The engine setup ringmq ran with in this run: its backend (records
     /// from before the epoll backend existed, which say nothing or
     /// `io_uring`, ran on io_uring), the inline mode if it ran in it, and
-    /// its spin budget if it had one, as in `epoll, inline, spinning 50 µs`. Runs of different setups are never
-    /// each other's baseline.
+    /// its spin budget if it had one, as in `epoll, inline, spinning 50 µs`
+    /// (`adaptive spin`: the default since 2026-12-06). Runs of different
+    /// setups are never each other's baseline.
     pub fn backend(&self) -> String {
         let ringmq = || self.records.iter().filter(|r| r.impl_name() == "ringmq");
         let mut setup = ringmq()
@@ -169,8 +170,10 @@ impl Run {
         if ringmq().find_map(Record::engine_mode) == Some("inline") {
             setup.push_str(", inline");
         }
-        if let Some(us) = ringmq().find_map(Record::spin_us).filter(|&us| us > 0) {
-            setup.push_str(&format!(", spinning {us} µs"));
+        match ringmq().find_map(Record::spin_us) {
+            Some(-1) => setup.push_str(", adaptive spin"),
+            Some(us) if us > 0 => setup.push_str(&format!(", spinning {us} µs")),
+            _ => {}
         }
         setup
     }

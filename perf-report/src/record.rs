@@ -499,10 +499,11 @@ impl Record {
         self.impl_notes.as_ref()?.get("engine")?.as_str()
     }
 
-    /// The I/O threads' spin budget in microseconds (`impl_notes.spin_us`),
-    /// if the line says (lines from before it existed ran without one).
-    pub fn spin_us(&self) -> Option<u64> {
-        self.impl_notes.as_ref()?.get("spin_us")?.as_u64()
+    /// The I/O threads' spin budget in microseconds (`impl_notes.spin_us`;
+    /// -1: the adaptive default, `Context::get_spin_us`'s value), if the
+    /// line says (lines from before it existed ran without one).
+    pub fn spin_us(&self) -> Option<i64> {
+        self.impl_notes.as_ref()?.get("spin_us")?.as_i64()
     }
 
     /// Who drove ringmq's connections (`impl_notes.mode`: `io-threads` or

@@ -482,13 +482,15 @@ fn a_baseline_is_never_a_run_on_the_other_backend() {
 #[test]
 fn a_baseline_is_never_a_run_with_another_spin_budget_or_engine_mode() {
     // run0 without a budget (before records named one), run1 spinning
-    // 50 µs, run2 with the budget 0 said out loud, run3 in inline mode.
+    // 50 µs, run2 with the budget 0 said out loud, run3 in inline mode,
+    // run4 with the adaptive default (-1).
     let mut values = Vec::new();
     for (i, (c, spin)) in [
         ("aaaa1111", None),
         ("bbbb2222", Some(50)),
         ("cccc3333", Some(0)),
         ("dddd4444", Some(0)),
+        ("eeee5555", Some(-1)),
     ]
     .iter()
     .enumerate()
@@ -507,8 +509,15 @@ fn a_baseline_is_never_a_run_with_another_spin_budget_or_engine_mode() {
     let runs = group_runs(values.into_iter().filter_map(Record::from_value).collect());
     assert_eq!(
         runs.iter().map(Run::backend).collect::<Vec<_>>(),
-        ["epoll", "epoll, spinning 50 µs", "epoll", "epoll, inline"]
+        [
+            "epoll",
+            "epoll, spinning 50 µs",
+            "epoll",
+            "epoll, inline",
+            "epoll, adaptive spin"
+        ]
     );
+    assert!(previous_of(&runs, &runs[4]).is_none());
     assert_eq!(previous_of(&runs, &runs[2]).unwrap().id, "run0");
     assert!(previous_of(&runs, &runs[3]).is_none());
     assert!(previous_of(&runs, &runs[1]).is_none());

@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::socket::{Socket, SocketType};
 use crate::stats::{Registered, Registry};
 use crate::transport::{
-    spin_from_env, BackendChoice, Engine, EngineConfig, EngineMode, SharedSocket, SPIN_MAX,
+    spin_from_env, BackendChoice, Engine, EngineConfig, EngineMode, SharedSocket, Spin, SPIN_MAX,
 };
 use ringmq_core::snapshot::Snapshot;
 use std::collections::HashMap;
@@ -15,6 +15,19 @@ use std::time::Duration;
 
 /// [`SPIN_MAX`] in microseconds, for `set_spin_us`.
 const SPIN_MAX_US: i64 = SPIN_MAX.as_micros() as i64;
+/// `spin_us` before `set_spin_us`: the environment decides.
+const SPIN_UNSET: i64 = i64::MIN;
+/// `set_spin_us`'s and `get_spin_us`'s value for the adaptive default.
+const SPIN_AUTO: i64 = -1;
+
+/// A [`Spin`] as `get_spin_us` reports it.
+fn spin_to_us(s: Spin) -> i64 {
+    if s.adaptive {
+        SPIN_AUTO
+    } else {
+        i64::try_from(s.budget.as_micros()).unwrap_or(i64::MAX)
+    }
+}
 
 /// A ringmq context: the `zmq` crate's `Context`.
 ///
@@ -85,7 +98,7 @@ impl Context {
             inner: Arc::new(ContextInner {
                 io_threads: AtomicI32::new(1),
                 backend: Mutex::new(None),
-                spin_us: AtomicI64::new(-1),
+                spin_us: AtomicI64::new(SPIN_UNSET),
                 mode: Mutex::new(None),
                 engine: OnceLock::new(),
                 terminated: AtomicBool::new(false),
@@ -194,35 +207,39 @@ impl Context {
     /// Sets the spin budget (a ringmq extension): before an I/O thread
     /// sleeps in the kernel, it polls for completions and commands for up
     /// to `us` microseconds, trading a busy CPU for the time a sleeping
-    /// thread takes to wake. 0 never spins. Overrides `RINGMQ_SPIN_US`;
-    /// read when the I/O threads start, like
+    /// thread takes to wake. `us` > 0 spins before every sleep; 0 never
+    /// spins (libzmq's way); -1 is the default, adaptive: up to 20 µs, only
+    /// while spinning finds work (a thread whose spins keep finding
+    /// nothing backs off, so an idle or sparse socket costs no CPU).
+    /// Overrides `RINGMQ_SPIN_US`; read when the I/O threads start, like
     /// [`set_io_threads`](Self::set_io_threads).
     ///
     /// # Errors
-    /// `EINVAL` for a negative value or one above 1,000,000 (one second).
+    /// `EINVAL` below -1 or above 1,000,000 (one second).
     pub fn set_spin_us(&self, us: i64) -> Result<()> {
-        if !(0..=SPIN_MAX_US).contains(&us) {
+        if !(SPIN_AUTO..=SPIN_MAX_US).contains(&us) {
             return Err(Error::EINVAL);
         }
         self.inner.spin_us.store(us, Ordering::Relaxed);
         Ok(())
     }
 
-    /// The spin budget in microseconds: the one the I/O threads run with
-    /// once started, else what [`set_spin_us`](Self::set_spin_us) or
-    /// `RINGMQ_SPIN_US` will give them (an unreadable variable: 0).
+    /// The spin budget in microseconds, -1 for the adaptive default: the
+    /// one the I/O threads run with once started, else what
+    /// [`set_spin_us`](Self::set_spin_us) or `RINGMQ_SPIN_US` will give
+    /// them (an unreadable variable: 0, as the engine will not start).
     ///
     /// # Errors
     /// Never; `Result` for symmetry with the other options.
     pub fn get_spin_us(&self) -> Result<i64> {
         if let Some(e) = self.inner.started_engine() {
-            return Ok(i64::try_from(e.spin().as_micros()).unwrap_or(i64::MAX));
+            return Ok(spin_to_us(e.spin()));
         }
         let asked = self.inner.spin_us.load(Ordering::Relaxed);
-        if asked >= 0 {
+        if asked != SPIN_UNSET {
             return Ok(asked);
         }
-        Ok(spin_from_env().map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX)))
+        Ok(spin_from_env().map_or(0, spin_to_us))
     }
 
     /// Chooses who drives tcp and ipc connections (a ringmq extension):
@@ -392,9 +409,13 @@ impl ContextInner {
                 Err("ZMQ_IO_THREADS is 0: no I/O thread for tcp:// and ipc://".to_string())
             } else {
                 let backend = *self.backend.lock().unwrap_or_else(|e| e.into_inner());
-                let spin = u64::try_from(self.spin_us.load(Ordering::Relaxed))
-                    .ok()
-                    .map(Duration::from_micros);
+                let spin = match self.spin_us.load(Ordering::Relaxed) {
+                    SPIN_UNSET => None,
+                    SPIN_AUTO => Some(Spin::AUTO),
+                    us => u64::try_from(us)
+                        .ok()
+                        .map(|us| Spin::fixed(Duration::from_micros(us))),
+                };
                 let mode = *self.mode.lock().unwrap_or_else(|e| e.into_inner());
                 Engine::start(&EngineConfig {
                     io_threads: usize::try_from(io_threads).unwrap_or(1),

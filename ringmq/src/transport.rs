@@ -4,7 +4,7 @@
 
 pub(crate) use ringmq_uring::endpoint::Endpoint;
 pub(crate) use ringmq_uring::engine::{
-    spin_from_env, BackendChoice, Engine, EngineConfig, EngineCounters, EngineMode,
+    spin_from_env, BackendChoice, Engine, EngineConfig, EngineCounters, EngineMode, Spin,
     TransportOptions, SPIN_MAX,
 };
 pub(crate) use ringmq_uring::shared::{

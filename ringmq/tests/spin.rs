@@ -1,5 +1,6 @@
 //! The spin budget (`Context::set_spin_us`, `RINGMQ_SPIN_US`): how long an
-//! I/O thread polls for work before it sleeps. Only what it does is tested
+//! I/O thread polls for work before it sleeps (by default: adaptively, up
+//! to 20 µs). Only what it does is tested
 //! here; what it buys is measured by the perf suite.
 
 mod common;
@@ -47,7 +48,8 @@ fn a_change_after_the_start_is_kept_but_not_applied() {
 #[test]
 fn a_budget_out_of_range_is_einval() {
     let ctx = zmq::Context::new();
-    assert_eq!(ctx.set_spin_us(-1), Err(zmq::Error::EINVAL));
+    assert_eq!(ctx.set_spin_us(-2), Err(zmq::Error::EINVAL));
+    assert_eq!(ctx.set_spin_us(-1), Ok(()), "the adaptive default");
     assert_eq!(ctx.set_spin_us(1_000_001), Err(zmq::Error::EINVAL));
     assert_eq!(ctx.set_spin_us(1_000_000), Ok(()));
 }
@@ -55,11 +57,33 @@ fn a_budget_out_of_range_is_einval() {
 #[test]
 fn the_environment_variable_applies_when_the_context_does_not_choose() {
     let ctx = zmq::Context::new();
+    // Unset or "auto": the adaptive default (-1).
     let expected = std::env::var("RINGMQ_SPIN_US")
         .ok()
         .and_then(|v| v.trim().parse::<i64>().ok())
-        .unwrap_or(0);
+        .unwrap_or(-1);
     let _sockets = round_trips(&ctx);
     assert_eq!(ctx.get_spin_us(), Ok(expected));
-    assert_eq!(ctx.snapshot().io_threads[0].spin_us, expected as u64);
+    let t = &ctx.snapshot().io_threads[0];
+    if expected == -1 {
+        assert_eq!((t.spin_us, t.spin_adaptive), (20, true));
+    } else {
+        assert_eq!((t.spin_us, t.spin_adaptive), (expected as u64, false));
+    }
+}
+
+#[test]
+fn the_adaptive_default_spins_up_to_20_us_and_says_so() {
+    let ctx = zmq::Context::new();
+    ctx.set_spin_us(-1).unwrap();
+    assert_eq!(ctx.get_spin_us(), Ok(-1), "before the start");
+    let _sockets = round_trips(&ctx);
+    assert_eq!(ctx.get_spin_us(), Ok(-1), "as run");
+    let snap = ctx.snapshot();
+    assert!(snap
+        .io_threads
+        .iter()
+        .all(|t| t.spin_us == 20 && t.spin_adaptive));
+    let json = serde_json::to_string(&snap.io_threads[0]).unwrap();
+    assert!(json.contains("\"spin_adaptive\":true"), "{json}");
 }

@@ -3,7 +3,7 @@
 
 use ringmq_core::{Error, Multipart, Socket, SocketType};
 use ringmq_uring::endpoint::Endpoint;
-use ringmq_uring::engine::{Engine, EngineConfig, EngineMode, TransportOptions};
+use ringmq_uring::engine::{Engine, EngineConfig, EngineMode, Spin, TransportOptions};
 use ringmq_uring::shared::{SharedSocket, Wait};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -180,11 +180,11 @@ fn each_io_thread_runs_on_the_backend_asked_for() {
     assert_eq!(BackendChoice::parse("select"), None);
 }
 
-/// Round trips over tcp on an engine with a spin budget of `spin`; returns
-/// its one I/O thread's counters after them.
+/// Round trips over tcp on an engine with the spin setting `spin`;
+/// returns its one I/O thread's counters after them.
 fn spinning_round_trips(
     backend: ringmq_uring::engine::BackendChoice,
-    spin: Duration,
+    spin: Spin,
 ) -> ringmq_core::snapshot::IoThreadSnapshot {
     let engine = Engine::start(&EngineConfig {
         io_threads: 1,
@@ -223,11 +223,14 @@ fn a_spinning_io_thread_serves_every_message_and_counts_its_spins() {
     for backend in [BackendChoice::Auto, BackendChoice::Epoll] {
         // A budget far above a loopback round trip: the spins that follow
         // a send see the reply come, and are counted as hits.
-        let s = spinning_round_trips(backend, Duration::from_millis(50));
-        assert_eq!(s.spin_us, 50_000, "{backend:?}");
+        let s = spinning_round_trips(backend, Spin::fixed(Duration::from_millis(50)));
+        assert_eq!((s.spin_us, s.spin_adaptive), (50_000, false), "{backend:?}");
         assert!(s.spin_hits > 0, "{backend:?}: {s:?}");
+        // The adaptive default reports itself, with its budget.
+        let s = spinning_round_trips(backend, Spin::AUTO);
+        assert_eq!((s.spin_us, s.spin_adaptive), (20, true), "{backend:?}");
         // Without a budget the thread never spins.
-        let s = spinning_round_trips(backend, Duration::ZERO);
+        let s = spinning_round_trips(backend, Spin::OFF);
         assert_eq!(
             (s.spin_us, s.spin_hits, s.spin_misses),
             (0, 0, 0),
@@ -237,12 +240,21 @@ fn a_spinning_io_thread_serves_every_message_and_counts_its_spins() {
 }
 
 #[test]
-fn a_spin_budget_is_whole_microseconds_up_to_one_second() {
+fn a_spin_setting_is_whole_microseconds_up_to_one_second_or_auto() {
     use ringmq_uring::engine::parse_spin_us;
-    assert_eq!(parse_spin_us("0"), Ok(Duration::ZERO));
-    assert_eq!(parse_spin_us(" 50 "), Ok(Duration::from_micros(50)));
-    assert_eq!(parse_spin_us("1000000"), Ok(Duration::from_secs(1)));
-    for bad in ["", "-1", "2.5", "50us", "1000001"] {
+    assert_eq!(parse_spin_us("0"), Ok(Spin::OFF));
+    assert_eq!(
+        parse_spin_us(" 50 "),
+        Ok(Spin::fixed(Duration::from_micros(50)))
+    );
+    assert_eq!(
+        parse_spin_us("1000000"),
+        Ok(Spin::fixed(Duration::from_secs(1)))
+    );
+    assert_eq!(parse_spin_us("auto"), Ok(Spin::AUTO));
+    assert_eq!(parse_spin_us("-1"), Ok(Spin::AUTO));
+    assert!(Spin::AUTO.adaptive && Spin::AUTO.budget == Duration::from_micros(20));
+    for bad in ["", "-2", "2.5", "50us", "1000001", "automatic"] {
         let e = parse_spin_us(bad).expect_err(bad);
         assert!(e.contains("RINGMQ_SPIN_US"), "{bad}: {e}");
     }
@@ -256,7 +268,7 @@ fn a_spinning_engine_still_fires_its_timers() {
     let engine = Engine::start(&EngineConfig {
         io_threads: 1,
         backend: None,
-        spin: Some(Duration::from_millis(500)),
+        spin: Some(Spin::fixed(Duration::from_millis(500))),
         mode: None,
     })
     .expect("engine");

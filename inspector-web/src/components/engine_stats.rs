@@ -74,10 +74,12 @@ pub fn EngineStats(props: &EngineStatsProps) -> Html {
     }
 }
 
-/// `off`, or the budget: `50 µs`.
+/// `off`, or the budget: `50 µs`, `auto ≤20 µs` for the adaptive one.
 fn spin_label(t: &IoThreadSnapshot) -> String {
     if t.spin_us == 0 {
         "off".to_string()
+    } else if t.spin_adaptive {
+        format!("auto ≤{} µs", format::int(t.spin_us))
     } else {
         format!("{} µs", format::int(t.spin_us))
     }
@@ -89,8 +91,13 @@ fn spin_title(t: &IoThreadSnapshot) -> String {
         return "no spin budget: the thread sleeps in the kernel as soon as it has nothing to do"
             .to_string();
     }
+    let policy = if t.spin_adaptive {
+        " (adaptive: it stops spinning while its spins find nothing)"
+    } else {
+        ""
+    };
     format!(
-        "{} spins found work, {} ran out and slept",
+        "{} spins found work, {} ran out and slept{policy}",
         format::int(t.spin_hits),
         format::int(t.spin_misses)
     )

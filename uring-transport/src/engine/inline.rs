@@ -34,7 +34,7 @@
 //!   caller anyway (a send is a `sendmsg` in the calling thread).
 
 use super::io_thread::IoThread;
-use super::{BackendChoice, EngineError, IoCounters, IoShared};
+use super::{BackendChoice, EngineError, IoCounters, IoShared, Spin};
 use crate::driver::{Backend, BackendKind, DriverConfig, EpollDriver, EventFd};
 use crate::shared::monotonic_ns;
 use crossbeam_queue::SegQueue;
@@ -214,7 +214,7 @@ fn inline_driver_config() -> DriverConfig {
 /// The engine in inline mode: which backend its sockets' engines run on,
 /// and their housekeeper.
 pub(crate) struct InlineMode {
-    spin: Duration,
+    spin: Spin,
     keeper: Arc<Housekeeper>,
     join: Mutex<Option<JoinHandle<()>>>,
 }
@@ -222,7 +222,7 @@ pub(crate) struct InlineMode {
 impl InlineMode {
     /// Starts the housekeeper. The engines run on epoll (see the module
     /// notes), so a `uring` asked for explicitly is refused.
-    pub(crate) fn start(choice: BackendChoice, spin: Duration) -> Result<InlineMode, EngineError> {
+    pub(crate) fn start(choice: BackendChoice, spin: Spin) -> Result<InlineMode, EngineError> {
         if choice == BackendChoice::Uring {
             return Err(EngineError::Config(
                 "the inline mode (RINGMQ_ENGINE=inline) runs on epoll, and io_uring was \
@@ -248,7 +248,7 @@ impl InlineMode {
         BackendKind::Epoll
     }
 
-    pub(crate) fn spin(&self) -> Duration {
+    pub(crate) fn spin(&self) -> Spin {
         self.spin
     }
 
@@ -398,7 +398,7 @@ mod tests {
         // engine when the housekeeper's turn delivers what it waits for and
         // wakes it: the engine is not in the kernel yet, so no eventfd is
         // written. The wait that follows must not sleep through it.
-        let mode = InlineMode::start(BackendChoice::Epoll, Duration::ZERO).unwrap();
+        let mode = InlineMode::start(BackendChoice::Epoll, Spin::OFF).unwrap();
         let inline = mode.open(1).unwrap();
         assert!(inline.progress());
         inline.io.notify_if_parked();

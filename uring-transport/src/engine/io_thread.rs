@@ -33,6 +33,7 @@ mod commands;
 mod completions;
 mod lifecycle;
 mod pump;
+mod spin;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Timer {
@@ -136,13 +137,16 @@ pub(super) struct IoThread<B> {
     inline: bool,
     /// This thread's counters; copied to `shared.counters` once per turn.
     counters: IoThreadSnapshot,
+    spinner: spin::Spinner,
 }
 
 impl<B: Backend> IoThread<B> {
     /// An engine on `driver` with its wake-up read armed; `inline` if a
     /// socket's callers turn it (see [`turn`](Self::turn)).
     pub(super) fn new(driver: B, shared: Arc<IoShared>, buffers_total: u64, inline: bool) -> Self {
-        let spin_us = u64::try_from(shared.spin().as_micros()).unwrap_or(u64::MAX);
+        let spin = shared.spin();
+        let spin_us = u64::try_from(spin.budget.as_micros()).unwrap_or(u64::MAX);
+        shared.counters.set_spin_adaptive(spin.adaptive);
         let mut t = IoThread {
             driver,
             shared,
@@ -156,6 +160,7 @@ impl<B: Backend> IoThread<B> {
             done: Vec::new(),
             shutting_down: false,
             inline,
+            spinner: spin::Spinner::new(spin.budget, spin.adaptive),
             counters: IoThreadSnapshot {
                 buffers_total,
                 spin_us,
@@ -210,6 +215,7 @@ impl<B: Backend> IoThread<B> {
                 eprintln!("ringmq: {} wait failed: {e}", self.driver.kind());
             }
             self.shared.parked.store(false, Ordering::SeqCst);
+            self.spinner.woke();
             self.reap();
         }
         if self.inline {
@@ -236,7 +242,7 @@ impl<B: Backend> IoThread<B> {
     /// budget) if the thread should go and sleep. Posters see the thread
     /// as not parked meanwhile, so they write no eventfd.
     fn spin_for_work(&mut self, timeout: Option<Duration>) -> bool {
-        let budget = self.shared.spin();
+        let budget = self.spinner.budget();
         if budget.is_zero() || timeout == Some(Duration::ZERO) {
             return false;
         }
@@ -244,17 +250,25 @@ impl<B: Backend> IoThread<B> {
             return true;
         }
         let until = Instant::now() + timeout.map_or(budget, |t| t.min(budget));
+        let mut polls = 0u32;
         loop {
+            polls += 1;
             if let Err(e) = self.driver.submit_and_wait(0, Some(Duration::ZERO)) {
                 eprintln!("ringmq: {} poll failed: {e}", self.driver.kind());
                 return false;
             }
             if self.driver.has_completions() || self.shared.has_cmds() || self.shared.take_woken() {
                 self.counters.spin_hits += 1;
+                // Found at the first look, it was there already: a sleep
+                // would have returned as soon, so the spin earned nothing.
+                if polls > 1 {
+                    self.spinner.hit();
+                }
                 return true;
             }
             if Instant::now() >= until {
                 self.counters.spin_misses += 1;
+                self.spinner.miss();
                 return false;
             }
             // Not a pause but a yield: on a machine with fewer cores than

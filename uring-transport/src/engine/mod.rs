@@ -15,7 +15,7 @@ mod inline;
 mod io_thread;
 
 pub use config::{
-    parse_spin_us, spin_from_env, BackendChoice, EngineConfig, EngineMode, TransportOptions,
+    parse_spin_us, spin_from_env, BackendChoice, EngineConfig, EngineMode, Spin, TransportOptions,
     SPIN_ENV, SPIN_MAX,
 };
 
@@ -153,6 +153,8 @@ macro_rules! io_counters {
             fallback: std::sync::OnceLock<String>,
             /// The socket an inline engine serves (0: an I/O thread).
             socket: AtomicU64,
+            /// Whether the spin budget is adaptive, set once at start.
+            spin_adaptive: AtomicBool,
             $($field: AtomicU64,)*
         }
 
@@ -173,6 +175,10 @@ macro_rules! io_counters {
                 self.socket.store(id, Ordering::Relaxed);
             }
 
+            pub(crate) fn set_spin_adaptive(&self, adaptive: bool) {
+                self.spin_adaptive.store(adaptive, Ordering::Relaxed);
+            }
+
             fn read(&self, index: u32) -> IoThreadSnapshot {
                 IoThreadSnapshot {
                     index,
@@ -184,6 +190,7 @@ macro_rules! io_counters {
                         0 => None,
                         id => Some(id),
                     },
+                    spin_adaptive: self.spin_adaptive.load(Ordering::Relaxed),
                     $($field: self.$field.load(Ordering::Relaxed),)*
                 }
             }
@@ -251,7 +258,7 @@ pub(crate) struct IoShared {
     /// Written by the thread only.
     pub(crate) counters: Arc<IoCounters>,
     /// The spin budget: how long the thread polls before it sleeps.
-    spin: Duration,
+    spin: Spin,
     /// Set by [`notify_if_parked`](Self::notify_if_parked).
     woken: AtomicBool,
 }
@@ -299,7 +306,7 @@ impl IoShared {
         !self.cmds.is_empty()
     }
 
-    pub(crate) fn spin(&self) -> Duration {
+    pub(crate) fn spin(&self) -> Spin {
         self.spin
     }
 }
@@ -330,7 +337,10 @@ impl Engine {
             None => BackendChoice::from_env().map_err(EngineError::Config)?,
         };
         let spin = match cfg.spin {
-            Some(d) => d.min(SPIN_MAX),
+            Some(s) => Spin {
+                budget: s.budget.min(SPIN_MAX),
+                ..s
+            },
             None => spin_from_env().map_err(EngineError::Config)?,
         };
         let mode = match cfg.mode {
@@ -385,14 +395,11 @@ impl Engine {
         })
     }
 
-    /// The spin budget the I/O threads (or inline engines) run with.
-    pub fn spin(&self) -> Duration {
+    /// The spin setting the I/O threads (or inline engines) run with.
+    pub fn spin(&self) -> Spin {
         match &self.inline {
             Some(m) => m.spin(),
-            None => self
-                .threads
-                .first()
-                .map_or(Duration::ZERO, |t| t.shared.spin()),
+            None => self.threads.first().map_or(Spin::OFF, |t| t.shared.spin()),
         }
     }
 
