@@ -99,6 +99,9 @@ type Rest = <Multipart as IntoIterator>::IntoIter;
 /// What only the owning thread touches.
 pub(crate) struct Local {
     pub(crate) socket_type: SocketType,
+    /// What a send must check before its first frame, by type (known at
+    /// creation: one test on the send path instead of two matches).
+    send_check: SendCheck,
     /// Frames sent with SNDMORE, waiting for the last one: the core takes
     /// a message whole, so the HWM counts it once and it arrives whole.
     outgoing: Multipart,
@@ -112,6 +115,26 @@ pub(crate) struct Local {
     uses_engine: bool,
     /// Picks the messages stamped for the send latency.
     sampler: Sampler,
+}
+
+/// What [`Socket::send`] checks before a message's first frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SendCheck {
+    None,
+    /// SUB and PULL never send: `ENOTSUP`.
+    Refuse,
+    /// REQ and REP: `EFSM` while part of the received message is unread.
+    Unread,
+}
+
+impl SendCheck {
+    fn of(t: SocketType) -> SendCheck {
+        match t {
+            SocketType::SUB | SocketType::PULL => SendCheck::Refuse,
+            SocketType::REQ | SocketType::REP => SendCheck::Unread,
+            _ => SendCheck::None,
+        }
+    }
 }
 
 /// A ringmq socket: the `zmq` crate's `Socket`.
@@ -148,6 +171,7 @@ impl Socket {
             ctx,
             local: RefCell::new(Local {
                 socket_type,
+                send_check: SendCheck::of(socket_type),
                 outgoing: Multipart::new(),
                 incoming: None,
                 rcvmore: false,
@@ -381,17 +405,14 @@ impl Socket {
                 local.outgoing = Multipart::new();
                 return Err(Error::ETERM);
             }
-            if local.outgoing.is_empty() {
-                // Known before any frame is queued, as libzmq reports it.
-                if matches!(local.socket_type, SocketType::SUB | SocketType::PULL) {
-                    return Err(Error::ENOTSUP);
-                }
-                // libzmq's REQ/REP refuse to send while part of the received
-                // message is unread.
-                if matches!(local.socket_type, SocketType::REQ | SocketType::REP)
-                    && local.incoming.is_some()
-                {
-                    return Err(Error::EFSM);
+            if local.send_check != SendCheck::None && local.outgoing.is_empty() {
+                match local.send_check {
+                    // Known before any frame is queued, as libzmq reports it.
+                    SendCheck::Refuse => return Err(Error::ENOTSUP),
+                    // libzmq's REQ/REP refuse to send while part of the
+                    // received message is unread.
+                    SendCheck::Unread if local.incoming.is_some() => return Err(Error::EFSM),
+                    _ => {}
                 }
             }
             if flags & SNDMORE != 0 {

@@ -33,11 +33,8 @@ impl FairQueue {
     /// look at each queue, not a look and then a read.
     #[inline(always)]
     pub fn recv_into(&mut self, pipes: &mut Pipes, out: &mut Multipart) -> Option<PipeId> {
-        let i = self
-            .rotation
-            .find(|id| pipes.get_mut(id).is_some_and(|p| p.read_into(out)))?;
-        self.rotation.used(i);
-        Some(self.rotation.get(i))
+        self.rotation
+            .pick(|id| pipes.get_mut(id).is_some_and(|p| p.read_into(out)))
     }
 
     /// True if some pipe has a message waiting.

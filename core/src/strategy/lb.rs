@@ -39,15 +39,13 @@ impl LoadBalance {
     #[inline]
     pub fn send_from(&mut self, pipes: &mut Pipes, msg: &mut Multipart) -> Option<PipeId> {
         // One lookup per pipe tried: the search and the write share it.
-        let i = self.rotation.find(|id| match pipes.get_mut(id) {
+        self.rotation.pick(|id| match pipes.get_mut(id) {
             Some(p) if p.is_writable() => {
                 p.write_from(msg);
                 true
             }
             _ => false,
-        })?;
-        self.rotation.used(i);
-        Some(self.rotation.get(i))
+        })
     }
 
     /// True if some pipe can take a message.

@@ -50,6 +50,19 @@ impl Rotation {
     }
 
     /// The pipe at a position [`find`](Self::find) returned.
+    /// [`find`](Self::find), then [`used`](Self::used), returning the
+    /// pipe: the next one from the rotation for which `ok` is true. With one
+    /// pipe (the common case: one peer) there is no rotation to keep.
+    #[inline]
+    pub(crate) fn pick(&mut self, mut ok: impl FnMut(PipeId) -> bool) -> Option<PipeId> {
+        if let [only] = self.pipes[..] {
+            return ok(only).then_some(only);
+        }
+        let i = self.find(ok)?;
+        self.used(i);
+        Some(self.pipes[i])
+    }
+
     pub(crate) fn get(&self, i: usize) -> PipeId {
         self.pipes[i]
     }
