@@ -257,6 +257,59 @@ fn small_message_stream_split_anyhow() {
     }
 }
 
+/// Large frames (below, at and above the room a header reserves) with
+/// small ones between, arriving in pieces of every usual read size.
+#[test]
+fn large_frames_split_anyhow() {
+    let mut p = Pair::types(SocketType::Push, SocketType::Pull);
+    p.drive();
+    let mut sent = Vec::new();
+    for (i, size) in [100_000usize, 10, 256 * 1024, 300_000, 70, 65_536]
+        .into_iter()
+        .enumerate()
+    {
+        let body: Vec<u8> = (0..size).map(|j| (i * 31 + j) as u8).collect();
+        let m = msg(&[&body]);
+        p.a.send(&m);
+        sent.push(m);
+    }
+    p.drive();
+    let stream = p.a_sent.clone();
+    for piece in [999usize, 4096, 65_536, 70_001] {
+        let mut s = Session::new(SessionConfig::new(SocketType::Pull), T0);
+        let mut events = Vec::new();
+        for chunk in stream.chunks(piece) {
+            s.handle_input(chunk);
+            Pair::poll(&mut s, &mut events);
+        }
+        assert_eq!(Pair::messages(&events), sent, "pieces of {piece}");
+    }
+}
+
+/// A header that announces a frame far larger than memory (no MAXMSGSIZE)
+/// makes room for a bounded part of it only: the process survives, and the
+/// session waits for the body.
+#[test]
+fn a_header_announcing_a_huge_frame_reserves_a_bounded_room() {
+    let mut p = Pair::types(SocketType::Push, SocketType::Pull);
+    p.drive();
+    let handshake = p.a_sent.clone();
+    let mut s = Session::new(SessionConfig::new(SocketType::Pull), T0);
+    let mut events = Vec::new();
+    s.handle_input(&handshake);
+    Pair::poll(&mut s, &mut events);
+    assert!(s.is_established());
+    // Then a long message frame of 2^40 bytes and the first bytes of its
+    // body, in one read that starts with the header.
+    let mut stream = vec![0x02];
+    stream.extend_from_slice(&(1u64 << 40).to_be_bytes());
+    stream.extend_from_slice(&[5; 100]);
+    s.handle_input(&stream);
+    Pair::poll(&mut s, &mut events);
+    assert!(Pair::messages(&events).is_empty());
+    assert!(s.wants_input(), "a frame this large is still incomplete");
+}
+
 /// Every pair of split points over the handshake and a couple of messages.
 #[test]
 fn input_split_at_every_pair_of_points() {

@@ -223,6 +223,13 @@ impl Decoder {
         Ok(())
     }
 
+    /// Where the frame whose header is at the front of `buf` ends (header
+    /// and body), if that header is whole and within the limits.
+    pub fn frame_end(&self, buf: &[u8]) -> Option<u64> {
+        let h = self.peek_header(buf).ok()??;
+        Some((h.len as u64).saturating_add(h.size))
+    }
+
     /// True when `buf` does not yet hold a whole frame at its front, i.e. more
     /// input is needed before [`decode_frame`](Self::decode_frame) can make
     /// progress. False when a frame is ready or the header is bad (the next

@@ -58,6 +58,11 @@ use std::collections::VecDeque;
 /// connection whose reader is slow from buffering without bound.
 pub const INPUT_HIGH_WATER: usize = 64 * 1024;
 
+/// The most input buffer a frame's header alone makes room for (the rest
+/// of a larger frame grows the buffer as it comes): enough for a 256 KiB
+/// frame, little for a header that lies.
+pub const LARGE_FRAME_RESERVE: usize = 256 * 1024 + 9;
+
 /// Frames at least this large are not copied into the output buffer: the
 /// buffer is cut before them and the frame's own `Bytes` becomes the next
 /// output chunk, so the engine writes it with `sendmsg` from the
@@ -318,6 +323,18 @@ impl Session {
                 let Some(msg) = msg else { break };
                 self.ready_bytes += wire_len(&msg);
                 self.ready.push_back(msg);
+            }
+        }
+        if self.state == State::Established && self.rx.is_empty() {
+            // `data` starts with a frame (the loop above took every whole
+            // message before it). One that this read does not finish gets
+            // room for all of it now: its body is copied once, not again at
+            // each growth of the buffer (bounded, as the body has not come).
+            if let Some(end) = self.decoder.frame_end(data) {
+                if end > data.len() as u64 {
+                    self.rx
+                        .reserve(end.min(LARGE_FRAME_RESERVE as u64) as usize);
+                }
             }
         }
         self.rx.extend_from_slice(data);
