@@ -73,7 +73,7 @@ fn the_environment_variable_applies_when_the_context_does_not_choose() {
 }
 
 #[test]
-fn the_adaptive_default_spins_up_to_20_us_and_says_so() {
+fn the_adaptive_default_is_reported_with_its_20_us_budget() {
     let ctx = zmq::Context::new();
     ctx.set_spin_us(-1).unwrap();
     assert_eq!(ctx.get_spin_us(), Ok(-1), "before the start");

@@ -68,7 +68,7 @@ impl Rotation {
     }
 
     /// The pipe at `i` was used: the next search starts after it.
-    pub(crate) fn used(&mut self, i: usize) {
+    fn used(&mut self, i: usize) {
         self.next = if i + 1 >= self.pipes.len() { 0 } else { i + 1 };
     }
 }
